@@ -1,0 +1,5 @@
+import sys
+
+from maxcert.cli import main
+
+sys.exit(main())

@@ -1,0 +1,131 @@
+"""The ``maxcert`` command line. Exit codes: 0 certified/computed, 1 refuted, 2 unknown, 3 bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN, EXIT_BAD = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Bad input or usage: printed as one line, exit 3."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _int_at_least(lo):
+    def parse(s):
+        try:
+            v = int(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {s!r}") from None
+        if v < lo:
+            raise argparse.ArgumentTypeError(f"must be >= {lo}, got {v}")
+        return v
+
+    return parse
+
+
+def _index_set(s):
+    try:
+        ks = sorted({int(t) for t in s.split(",") if t.strip() != ""})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers like 0,1,7, got {s!r}") from None
+    if not ks:
+        raise argparse.ArgumentTypeError("the index set R is empty")
+    return ks
+
+
+def _add_domain(p):
+    p.add_argument("--domain", default="unit", help="unit = [0,1]^d (default), box:LO,HI, or reals = all of R^d")
+    p.add_argument("--timeout", type=float, default=None, metavar="S", help="give up after S seconds (status UNKNOWN)")
+    p.add_argument("--json", metavar="OUT", help="write the result as one JSON object to OUT")
+    p.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N", help="parallel workers (default: all cores)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="maxcert", description="Exact certificates for ReLU networks that replace max pooling.")
+    from maxcert import __version__
+
+    p.add_argument("--version", action="version", version=f"maxcert {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    b = sub.add_parser("build", help="build a network of the paper (tree network, optimal approximator)")
+    bsub = b.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+    bsub.required = True
+    bt = bsub.add_parser("tree", help="exact max of d inputs by a balanced tree of pairwise maxima")
+    bt.add_argument("--d", type=_int_at_least(1), required=True, help="number of inputs (kernel size)")
+    bt.add_argument("--gadget", choices=["relu3", "relu4"], default="relu3",
+                    help="pairwise max: relu3 = b + relu(a-b) (3 ReLUs), relu4 = the paper's symmetric form")
+    bt.add_argument("-o", "--output", required=True, metavar="FILE", help=".json (exact) or .onnx")
+    bt.add_argument("--onnx-dtype", choices=["float64", "float32"], default="float64")
+
+    i = sub.add_parser("info", help="inputs, outputs, depth, widths, neurons and parameters of a model")
+    i.add_argument("model", metavar="MODEL", help=".json graph or .onnx model")
+    i.add_argument("--json", metavar="OUT", help="also write the summary as JSON")
+
+    return p
+
+
+def _write_json(path, obj):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
+
+
+def cmd_build(args):
+    from maxcert.graphs import save_model, summary, tree_network
+
+    G = tree_network(args.d, args.gadget)
+    save_model(G, args.output, args.onnx_dtype)
+    s = summary(G)
+    print(f"wrote {args.output}: d={s['inputs']} depth={s['depth']} widths={s['widths']} "
+          f"neurons={s['neurons']} parameters={s['parameters']}")
+    return EXIT_OK
+
+
+def cmd_info(args):
+    from maxcert.graphs import load_model, summary
+
+    s = summary(load_model(args.model))
+    for k, v in s.items():
+        print(f"{k:11s} {v}")
+    if args.json:
+        _write_json(args.json, s)
+    return EXIT_OK
+
+
+COMMANDS = {"build": cmd_build, "info": cmd_info}
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_UNKNOWN
+    except Exception as exc:
+        from maxcert.errors import user_error_line
+
+        line = user_error_line(exc)
+        if line is None:
+            raise
+        print(f"error: {line}", file=sys.stderr)
+        return EXIT_BAD
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Exact (sympy / rational) derivations of the paper's optimal approximators and tradeoffs."""

@@ -1,0 +1,1 @@
+"""Certification of max replication in z3 (exact rational arithmetic)."""
