@@ -22,3 +22,4 @@ from maxcert.graphs import (
     tree_network,
     validate,
 )
+from maxcert.verify import Certificate, certify, exact_error, parse_domain, worst_case_error

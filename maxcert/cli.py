@@ -41,11 +41,25 @@ def _index_set(s):
     return ks
 
 
+def _positive_float(s):
+    try:
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {s!r}") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {s}")
+    return v
+
+
 def _add_domain(p):
+    p.add_argument("--d", type=_int_at_least(1), default=None, metavar="D",
+                   help="expected number of inputs (kernel size); a model with another count is rejected")
     p.add_argument("--domain", default="unit", help="unit = [0,1]^d (default), box:LO,HI, or reals = all of R^d")
-    p.add_argument("--timeout", type=float, default=None, metavar="S", help="give up after S seconds (status UNKNOWN)")
+    p.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
+                   help="give up after S seconds: status UNKNOWN, exit 2")
+    p.add_argument("--strategy", choices=["auto", "plain", "symmetric"], default="auto",
+                   help="plain: one query; symmetric: prove permutation invariance, then solve in the ordered cone")
     p.add_argument("--json", metavar="OUT", help="write the result as one JSON object to OUT")
-    p.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N", help="parallel workers (default: all cores)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("model", metavar="MODEL", help=".json graph or .onnx model")
     i.add_argument("--json", metavar="OUT", help="also write the summary as JSON")
 
+    c = sub.add_parser("certify", help="prove |N(x) - max(x)| <= eps on the domain, or refute it")
+    c.add_argument("model", metavar="MODEL", help=".json graph or .onnx model with one output")
+    c.add_argument("--eps", default="0", help="error bound, a rational like 1/8 or 0.01 (default 0: exact replication)")
+    c.add_argument("--smt2", metavar="OUT", help="also write the violation query as a standalone SMT-LIB2 file")
+    _add_domain(c)
+
+    e = sub.add_parser("error", help="exact worst-case error sup |N(x) - max(x)|, a witness, and a proof")
+    e.add_argument("model", metavar="MODEL", help=".json graph or .onnx model with one output")
+    _add_domain(e)
     return p
 
 
@@ -101,7 +124,66 @@ def cmd_info(args):
     return EXIT_OK
 
 
-COMMANDS = {"build": cmd_build, "info": cmd_info}
+def _report(cert, args, lines):
+    for line in lines:
+        print(line)
+    print(f"time {cert.time_s:.3f}s, {cert.queries} solver queries, method {cert.method}, z3 {cert.solver['version']}")
+    if cert.reason:
+        print(f"note: {cert.reason}")
+    if args.json:
+        _write_json(args.json, cert.to_dict())
+
+
+def _fmt_point(x):
+    return "(" + ", ".join(str(v) for v in x) + ")"
+
+
+def cmd_certify(args):
+    from maxcert.graphs import load_model, to_fraction
+    from maxcert.verify.certify import certify
+
+    G = load_model(args.model)
+    try:
+        eps = to_fraction(args.eps, "--eps")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    cert = certify(G, eps, args.domain, timeout=args.timeout, smt2=args.smt2, strategy=args.strategy, d=args.d)
+    if cert.status == "CERTIFIED":
+        lines = [f"CERTIFIED: |N(x) - max(x)| <= {cert.eps} for all x in {cert.domain} (z3: unsat, exact rationals)"]
+        code = EXIT_OK
+    elif cert.status == "REFUTED":
+        lines = [f"REFUTED: |N(x) - max(x)| = {cert.error_at_witness} > {cert.eps} at x = {_fmt_point(cert.witness)}",
+                 "(error recomputed exactly at the witness)"]
+        code = EXIT_REFUTED
+    else:
+        lines = [f"UNKNOWN: not decided ({cert.reason or 'resource limit'}); largest error seen {cert.lower_bound}"]
+        code = EXIT_UNKNOWN
+    _report(cert, args, lines)
+    return code
+
+
+def cmd_error(args):
+    from maxcert.graphs import load_model
+    from maxcert.verify.certify import worst_case_error
+
+    cert = worst_case_error(load_model(args.model), args.domain, timeout=args.timeout, strategy=args.strategy,
+                            d=args.d)
+    if cert.status == "COMPUTED":
+        if cert.max_error == "unbounded":
+            lines = [f"max error on {cert.domain}: unbounded; error {cert.error_at_witness} at x = {_fmt_point(cert.witness)}"]
+        else:
+            lines = [f"max error on {cert.domain}: {cert.max_error} (= {float(cert.max_error):.6g}), exact",
+                     f"attained at x = {_fmt_point(cert.witness)}; z3 proved nothing exceeds it"]
+        code = EXIT_OK
+    else:
+        lines = [f"UNKNOWN: {cert.reason or 'resource limit'}; max error >= {cert.lower_bound} "
+                 f"(at x = {_fmt_point(cert.witness)})"]
+        code = EXIT_UNKNOWN
+    _report(cert, args, lines)
+    return code
+
+
+COMMANDS = {"build": cmd_build, "info": cmd_info, "certify": cmd_certify, "error": cmd_error}
 
 
 def main(argv=None) -> int:

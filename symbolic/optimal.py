@@ -1,0 +1,238 @@
+"""The optimal approximator of an index set R, in exact rationals, with a dual certificate.
+
+Minimise ``max_j |f(v_j) - max(v_j)|`` over the betas, a small LP. Float LP (HiGHS) proposes
+the active vertices and the dual support; the betas and the dual multipliers are then solved
+exactly and *checked* exactly: a dual certificate ``mu >= 0``, ``sum mu = 1``,
+``sum_j mu_j s_j A_j = 0`` proves no betas beat ``E = -sum_j mu_j s_j y_j``, and the betas
+reach E. If the check fails, an exact rational simplex decides instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from maxcert.errors import MaxcertError
+from maxcert.symbolic.order_stats import vertex_system
+
+
+class SymbolicError(MaxcertError):
+    """A malformed question (bad d, R or family)."""
+
+
+def check_index_set(d: int, R) -> list:
+    """Validate R as a subset of {0..d-1}; returns it sorted.
+
+    Examples
+    --------
+    >>> check_index_set(5, [4, 0, 1])
+    [0, 1, 4]
+    >>> check_index_set(5, [0, 5])
+    Traceback (most recent call last):
+    ...
+    maxcert.symbolic.optimal.SymbolicError: index k = 5 is not in 0..4 (k = d would be the max itself)
+    """
+    if isinstance(d, bool) or not isinstance(d, int) or d < 2:
+        raise SymbolicError(f"d must be an integer >= 2, got {d!r}")
+    R = list(R)
+    if not R:
+        raise SymbolicError("the index set R is empty")
+    for k in R:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+            raise SymbolicError(f"index {k!r} is not an integer")
+        if not 0 <= k <= d - 1:
+            raise SymbolicError(f"index k = {k} is not in 0..{d - 1} (k = d would be the max itself)")
+    if len(set(R)) != len(R):
+        raise SymbolicError(f"index set {R} lists an index twice")
+    return sorted(int(k) for k in R)
+
+
+@dataclass
+class OptimalApproximation:
+    """Optimal betas for (d, R), the optimal worst-case error on [0,1]^d, and its proof.
+
+    ``dual`` maps a vertex j to ``(sign, mu)``: the residual at v_j has sign ``sign`` and weight ``mu``.
+    """
+
+    d: int
+    R: list
+    betas: dict
+    error: Fraction
+    equioscillation: list
+    dual: dict = field(default_factory=dict)
+    method: str = "highs+exact"
+
+    def residuals(self) -> list:
+        A, y = vertex_system(self.d, self.R)
+        return [sum(a * self.betas[k] for a, k in zip(row, self.R)) - yj for row, yj in zip(A, y)]
+
+    def check(self) -> bool:
+        """Re-verify in exact arithmetic: the betas reach ``error`` and the dual proves it optimal."""
+        return check_certificate(self.d, self.R, self.betas, self.error, self.dual)
+
+    def to_dict(self) -> dict:
+        return {
+            "d": self.d,
+            "R": self.R,
+            "error": str(self.error),
+            "betas": {str(k): str(v) for k, v in self.betas.items()},
+            "equioscillation": self.equioscillation,
+            "dual": {str(j): {"sign": s, "mu": str(m)} for j, (s, m) in sorted(self.dual.items())},
+        }
+
+
+def check_certificate(d, R, betas, error, dual) -> bool:
+    """Exact check: max_j |residual_j| == error, and the dual multipliers prove error is a lower bound."""
+    A, y = vertex_system(d, R)
+    res = [sum(a * betas[k] for a, k in zip(row, R)) - yj for row, yj in zip(A, y)]
+    if max(abs(r) for r in res) != error:
+        return False
+    if not dual or any(m < 0 for _, m in dual.values()) or sum(m for _, m in dual.values()) != 1:
+        return False
+    for i in range(len(R)):
+        if sum(m * s * A[j][i] for j, (s, m) in dual.items()) != 0:
+            return False
+    return -sum(m * s * y[j] for j, (s, m) in dual.items()) == error
+
+
+def _solve_exact(M, b):
+    """One exact solution of M z = b (free variables 0), or None if inconsistent."""
+    rows, cols = len(M), len(M[0]) if M else 0
+    aug = [list(r) + [bb] for r, bb in zip(M, b)]
+    piv_cols = []
+    r = 0
+    for c in range(cols):
+        p = next((i for i in range(r, rows) if aug[i][c] != 0), None)
+        if p is None:
+            continue
+        aug[r], aug[p] = aug[p], aug[r]
+        pv = aug[r][c]
+        aug[r] = [v / pv for v in aug[r]]
+        for i in range(rows):
+            if i != r and aug[i][c] != 0:
+                f = aug[i][c]
+                aug[i] = [vi - f * vr for vi, vr in zip(aug[i], aug[r])]
+        piv_cols.append(c)
+        r += 1
+        if r == rows:
+            break
+    if any(all(v == 0 for v in row[:-1]) and row[-1] != 0 for row in aug):
+        return None
+    z = [Fraction(0)] * cols
+    for i, c in enumerate(piv_cols):
+        z[c] = aug[i][-1]
+    return z
+
+
+def _exact_from_float(d, R, A, y):
+    """Rebuild an exact optimum from HiGHS's primal and dual; None if the check fails."""
+    from scipy.optimize import linprog
+
+    n = len(R)
+    Af = np.array([[float(v) for v in row] for row in A])
+    yf = np.array([float(v) for v in y])
+    m = d + 1
+    # variables (beta, t); rows: (A beta - y) - t <= 0 and -(A beta - y) - t <= 0
+    A_ub = np.vstack([np.hstack([Af, -np.ones((m, 1))]), np.hstack([-Af, -np.ones((m, 1))])])
+    b_ub = np.concatenate([yf, -yf])
+    c = np.zeros(n + 1)
+    c[-1] = 1
+    res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(None, None)] * (n + 1), method="highs")
+    if res.status != 0:
+        return None
+    marg = -res.ineqlin.marginals
+    support = [(i % m, 1 if i < m else -1) for i in range(2 * m) if marg[i] > 1e-9]
+    if not support:
+        return None
+    # dual: sum_i mu_i s_i A_{j_i} = 0 (n equations), sum mu = 1
+    M = [[s * A[j][col] for (j, s) in support] for col in range(n)] + [[Fraction(1)] * len(support)]
+    rhs = [Fraction(0)] * n + [Fraction(1)]
+    mu = _solve_exact(M, rhs)
+    if mu is None or any(v < 0 for v in mu):
+        mu = [Fraction(float(v)).limit_denominator(1 << 40) for v in marg[[i for i in range(2 * m) if marg[i] > 1e-9]]]
+    dual = {}
+    for (j, s), v in zip(support, mu):
+        if v != 0:
+            dual[j] = (s, dual.get(j, (s, 0))[1] + v)
+    E = -sum(mv * s * y[j] for j, (s, mv) in dual.items())
+    # primal: residual at each support vertex equals s * E
+    P = [list(A[j]) for j in dual]
+    q = [y[j] + s * E for j, (s, _) in dual.items()]
+    beta = _solve_exact(P, q)
+    if beta is None:
+        return None
+    free_fix = [Fraction(float(v)).limit_denominator(1 << 30) for v in res.x[:n]]
+    if _max_res(A, y, beta) != E:
+        # underdetermined: pin free betas to HiGHS's values and solve the rest exactly
+        for c in range(n):
+            row = [Fraction(0)] * n
+            row[c] = Fraction(1)
+            trial = _solve_exact(P + [row], q + [free_fix[c]])
+            if trial is not None:
+                P, q, beta = P + [row], q + [free_fix[c]], trial
+            if _max_res(A, y, beta) == E:
+                break
+    betas = dict(zip(R, beta))
+    if not check_certificate(d, R, betas, E, dual):
+        return None
+    return betas, E, dual
+
+
+def _max_res(A, y, beta):
+    return max(abs(sum(a * b for a, b in zip(row, beta)) - yj) for row, yj in zip(A, y))
+
+
+def _exact_simplex(d, R, A, y):
+    """Exact fallback: Chebyshev fit by enumerating equioscillation sets (the LP's vertices).
+
+    For each choice of len(R)+1 vertices and signs, solve the square system exactly; the best
+    feasible choice with a valid dual is optimal. Exponential, but only used when the float
+    path fails a check, which the test suite shows does not happen for d <= 14.
+    """
+    from itertools import combinations, product
+
+    n = len(R)
+    best = None
+    for S in combinations(range(d + 1), n + 1):
+        for signs in product((1, -1), repeat=n + 1):
+            M = [[s * A[j][c] for j, s in zip(S, signs)] for c in range(n)] + [[Fraction(1)] * (n + 1)]
+            mu = _solve_exact(M, [Fraction(0)] * n + [Fraction(1)])
+            if mu is None or any(v < 0 for v in mu):
+                continue
+            dual = {j: (s, v) for j, s, v in zip(S, signs, mu) if v != 0}
+            E = -sum(v * s * y[j] for j, (s, v) in dual.items())
+            P = [list(A[j]) for j in dual]
+            beta = _solve_exact(P, [y[j] + s * E for j, (s, _) in dual.items()])
+            if beta is None:
+                continue
+            if _max_res(A, y, beta) == E and (best is None or E < best[1]):
+                best = (dict(zip(R, beta)), E, dual)
+    return best
+
+
+def optimal_approximation(d: int, R) -> OptimalApproximation:
+    """The exact optimum of ``min_beta max_x |beta_0 + sum_k beta_k M_k(x) - max(x)|`` on [0,1]^d.
+
+    Examples
+    --------
+    >>> r = optimal_approximation(4, [0, 1, 3])    # "small": 1/(2(d+1))
+    >>> r.error, r.check()
+    (Fraction(1, 10), True)
+    >>> optimal_approximation(5, [0]).betas    # the best constant is 1/2
+    {0: Fraction(1, 2)}
+    """
+    R = check_index_set(d, R)
+    A, y = vertex_system(d, R)
+    got = _exact_from_float(d, R, A, y)
+    method = "highs+exact"
+    if got is None:
+        got = _exact_simplex(d, R, A, y)
+        method = "exact-enumeration"
+    if got is None:  # pragma: no cover - would mean the LP has no optimum, impossible here
+        raise SymbolicError(f"no optimum found for d={d}, R={R}")
+    betas, E, dual = got
+    A_res = [sum(a * betas[k] for a, k in zip(row, R)) - yj for row, yj in zip(A, y)]
+    eq = [j for j, r in enumerate(A_res) if abs(r) == E]
+    return OptimalApproximation(d, R, betas, E, eq, dual, method)

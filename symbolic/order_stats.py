@@ -1,0 +1,67 @@
+"""Order statistics of the subpool max averages: the matrix B(d) and the vertex values.
+
+With sorted inputs ``x_(1) >= ... >= x_(d)``, ``M_k(x) = sum_j C(d-j, k-1)/C(d,k) x_(j)``.
+On the ordered simplex the worst case sits at the vertices ``v_j = (1,..,1,0,..,0)`` (j ones),
+where ``M_k(v_j) = 1 - C(d-j, k)/C(d, k)`` and ``max(v_j) = [j >= 1]``.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import comb
+
+import sympy as sp
+
+
+def B_matrix(d: int) -> sp.Matrix:
+    """The paper's B(d): row k (k = 1..d-1) holds the weights of ``x_(1..d)`` in ``M_k``.
+
+    Examples
+    --------
+    >>> B_matrix(3)
+    Matrix([
+    [1/3, 1/3, 1/3],
+    [2/3, 1/3,   0]])
+    """
+    _check(d)
+    return sp.Matrix(d - 1, d, lambda r, c: sp.Rational(comb(d - (c + 1), r), comb(d, r + 1)))
+
+
+def M_k_symbolic(d: int, k: int, xs=None) -> sp.Expr:
+    """``M_k`` as a sympy expression in the sorted inputs ``x_(1) >= ... >= x_(d)``.
+
+    Examples
+    --------
+    >>> M_k_symbolic(3, 2)
+    2*x1/3 + x2/3
+    """
+    _check(d)
+    xs = xs if xs is not None else sp.symbols(f"x1:{d + 1}")
+    return sum(sp.Rational(comb(d - j, k - 1), comb(d, k)) * xs[j - 1] for j in range(1, d + 1))
+
+
+def vertex_value(d: int, k: int, j: int) -> Fraction:
+    """``M_k(v_j)`` exactly; k = 0 is the constant 1.
+
+    Examples
+    --------
+    >>> vertex_value(4, 2, 1), vertex_value(4, 0, 3), vertex_value(4, 3, 4)
+    (Fraction(1, 2), Fraction(1, 1), Fraction(1, 1))
+    """
+    if k == 0:
+        return Fraction(1)
+    return 1 - Fraction(comb(d - j, k), comb(d, k))
+
+
+def vertex_system(d: int, R) -> tuple:
+    """``(A, y)``: A[j][i] = value of the i-th basis function of R at v_j; y[j] = max(v_j)."""
+    A = [[vertex_value(d, k, j) for k in R] for j in range(d + 1)]
+    y = [Fraction(1 if j >= 1 else 0) for j in range(d + 1)]
+    return A, y
+
+
+def _check(d):
+    from maxcert.symbolic.optimal import SymbolicError
+
+    if isinstance(d, bool) or not isinstance(d, int) or d < 2:
+        raise SymbolicError(f"d must be an integer >= 2, got {d!r}")

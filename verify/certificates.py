@@ -1,0 +1,84 @@
+"""The Certificate: what was decided about a network, in the JSON form of DESIGN.md."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+CERTIFIED, REFUTED, UNKNOWN, COMPUTED = "CERTIFIED", "REFUTED", "UNKNOWN", "COMPUTED"
+UNBOUNDED = "unbounded"
+
+
+def _q(v):
+    if v is None or isinstance(v, str):
+        return v
+    return str(Fraction(v))
+
+
+@dataclass
+class Certificate:
+    """A verdict about |N(x) - max(x)| on a domain.
+
+    ``status`` is CERTIFIED, REFUTED or UNKNOWN for ``certify``; for ``worst_case_error`` it is
+    COMPUTED (``max_error`` exact, attained at ``witness``, nothing exceeds it) or UNKNOWN with the
+    bounds found (``lower_bound`` attained at ``witness``, ``upper_bound`` when known).
+    ``max_error`` is ``"unbounded"`` when the error grows without bound on ``reals``.
+    """
+
+    status: str
+    domain: str
+    eps: Fraction | None = None
+    max_error: Fraction | str | None = None
+    witness: list | None = None
+    error_at_witness: Fraction | None = None
+    lower_bound: Fraction | None = None
+    upper_bound: Fraction | None = None
+    model_sha256: str = ""
+    solver: dict = field(default_factory=dict)
+    time_s: float = 0.0
+    queries: int = 0
+    reason: str = ""
+    method: str = ""
+
+    def to_dict(self) -> dict:
+        """The JSON object (rationals as ``"p/q"`` strings)."""
+        return {
+            "status": self.status,
+            "eps": _q(self.eps),
+            "max_error": _q(self.max_error),
+            "witness": None if self.witness is None else [_q(v) for v in self.witness],
+            "error_at_witness": _q(self.error_at_witness),
+            "lower_bound": _q(self.lower_bound),
+            "upper_bound": _q(self.upper_bound),
+            "domain": self.domain,
+            "model_sha256": self.model_sha256,
+            "solver": self.solver,
+            "time_s": round(self.time_s, 3),
+            "queries": self.queries,
+            "method": self.method,
+            "reason": self.reason,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1)
+
+
+def graph_sha256(G) -> str:
+    """sha256 of the network's canonical JSON form: the same exact network, the same hash."""
+    from maxcert.graphs.readwrite.json_graph import to_dict
+
+    data = to_dict(G)
+    data.pop("name", None)
+    data["nodes"] = sorted(data["nodes"], key=lambda n: str(n["id"]))
+    data["edges"] = sorted(data["edges"], key=lambda e: (str(e["source"]), str(e["target"])))
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def file_sha256(path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,258 @@
+"""Certify ``|N(x) - max(x)| <= eps`` on a domain, and compute the exact worst-case error.
+
+Data flows graph -> encoding -> solver -> certificate. Floating point only *proposes*
+witnesses (sampling); every reported witness is re-evaluated in exact rationals, and every
+CERTIFIED verdict is an UNSAT answer of z3 in exact rational arithmetic.
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+import networkx as nx
+import numpy as np
+
+from maxcert.errors import MaxcertError
+from maxcert.graphs.evaluate import evaluate, evaluate_exact
+from maxcert.graphs.schema import input_nodes, output_nodes, to_fraction, validate
+from maxcert.verify import solvers
+from maxcert.verify.certificates import CERTIFIED, COMPUTED, REFUTED, UNBOUNDED, UNKNOWN, Certificate, graph_sha256
+from maxcert.verify.domains import Domain, parse_domain
+from maxcert.verify.encode import Encoding, to_smt2
+from maxcert.verify.symmetry import looks_symmetric, prove_invariance
+
+STRATEGIES = ("auto", "plain", "symmetric")
+AUTO_PLAIN_SLICE = 2.0  # seconds the plain query gets first in "auto": trees decide there at once
+
+
+class CertifyError(MaxcertError):
+    """The question cannot be asked of this network (wrong outputs, inputs, eps)."""
+
+
+def exact_error(G: nx.DiGraph, x) -> Fraction:
+    """``|N(x) - max(x)|`` in exact rationals.
+
+    Examples
+    --------
+    >>> from maxcert.graphs import approximator
+    >>> exact_error(approximator(2, {0: Fraction(1, 4), 1: 1}), [1, 0])  # 1/4 + 1/2 vs 1
+    Fraction(1, 4)
+    """
+    x = [to_fraction(v) for v in x]
+    (y,) = evaluate_exact(G, x)
+    return abs(y - max(x))
+
+
+def _prepare(G, domain, d=None):
+    validate(G)
+    outs = output_nodes(G)
+    if len(outs) != 1:
+        raise CertifyError(f"network has {len(outs)} outputs; max replication needs exactly one")
+    n = len(input_nodes(G))
+    if d is not None and d != n:
+        raise CertifyError(f"network has {n} inputs, expected {d}")
+    return parse_domain(domain)
+
+
+def _round_into(v: float, dom: Domain) -> Fraction:
+    q = Fraction(v).limit_denominator(1 << 20)
+    if dom.bounded:
+        q = min(max(q, dom.lo), dom.hi)
+    return q
+
+
+def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 8):
+    """Float sampling proposes the points of largest error; returns ``[(exact_error, x)]``, best first."""
+    d = len(input_nodes(G))
+    rng = np.random.default_rng(seed)
+    if dom.bounded:
+        lo, hi = float(dom.lo), float(dom.hi)
+        X = rng.uniform(lo, hi, size=(n, d))
+        V = rng.integers(0, 2, size=(min(n, 1 << d), d)) * (hi - lo) + lo  # corners: the paper's extremes
+        X = np.vstack([X, V])
+    else:
+        scales = np.repeat([1.0, 100.0, 1e4], n // 3 + 1)[:n, None]
+        X = rng.standard_normal((n, d)) * scales
+    err = np.abs(evaluate(G, X)[:, 0] - X.max(axis=1))
+    order = np.argsort(-err)[:keep]
+    out = []
+    for i in order:
+        x = [_round_into(v, dom) for v in X[i]]
+        out.append((exact_error(G, x), x))
+    out.sort(key=lambda p: -p[0])
+    return out
+
+
+def _deadline(timeout):
+    return None if timeout is None else time.perf_counter() + float(timeout)
+
+
+def _left(deadline):
+    return None if deadline is None else max(0.0, deadline - time.perf_counter())
+
+
+def _encoding(G, dom, strategy, deadline, cert) -> Encoding:
+    """The encoding to solve: the ordered cone when invariance is proved, else the whole domain."""
+    if strategy not in STRATEGIES:
+        raise CertifyError(f"unknown strategy {strategy!r}; choose {', '.join(STRATEGIES)}")
+    cert.method = "plain"
+    if strategy == "plain" or len(input_nodes(G)) < 2:
+        return Encoding(G, dom)
+    if strategy == "auto" and not looks_symmetric(G, dom):
+        return Encoding(G, dom)
+    info = prove_invariance(G, dom, _left(deadline), key=cert.model_sha256)
+    cert.queries += info["queries"]
+    if info["proved"]:
+        cert.method = "symmetric-cone"
+        return Encoding(G, dom, cone=True)
+    cert.reason = f"permutation invariance not proved ({info['reason']}); plain encoding used"
+    return Encoding(G, dom)
+
+
+def _witness(res: solvers.Result, enc: Encoding):
+    return [res.model[str(v)] for v in enc.x]
+
+
+def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, smt2: str | None = None,
+            d: int | None = None, strategy: str = "auto") -> Certificate:
+    """Prove ``|N(x) - max(x)| <= eps`` for every x in the domain, or refute it with an exact witness.
+
+    ``strategy``: ``plain`` is one query over the domain; ``symmetric`` first proves N invariant
+    under input permutations and then solves in the ordered cone; ``auto`` tries the latter when
+    float sampling suggests N is symmetric. ``smt2`` always receives the plain, standalone query.
+
+    Examples
+    --------
+    >>> from maxcert.graphs import tree_network, approximator
+    >>> certify(tree_network(4), domain="reals").status
+    'CERTIFIED'
+    >>> c = certify(approximator(2, {0: Fraction(1, 4), 1: 1}), eps=Fraction(1, 5))
+    >>> c.status, c.error_at_witness > Fraction(1, 5)
+    ('REFUTED', True)
+    """
+    t0 = time.perf_counter()
+    dom = _prepare(G, domain, d)
+    eps = to_fraction(eps, "eps")
+    if eps < 0:
+        raise CertifyError(f"eps must be >= 0, got {eps}")
+    deadline = _deadline(timeout)
+    cert = Certificate(UNKNOWN, dom.spec(), eps=eps, model_sha256=graph_sha256(G), solver=solvers.solver_info())
+    if smt2:
+        with open(smt2, "w", encoding="utf-8") as f:
+            f.write(to_smt2(Encoding(G, dom).violation(eps),
+                            f"maxcert: is there x in {dom.spec()} with |N(x) - max(x)| > {eps}?\n"
+                            "unsat = CERTIFIED, sat = REFUTED"))
+    cands = sample_candidates(G, dom)
+    best_err, best_x = cands[0]
+    if best_err > eps:
+        cert.method = "sampling"
+        return _done(cert, t0, status=REFUTED, witness=best_x, error_at_witness=best_err, lower_bound=best_err)
+    res = None
+    if strategy == "auto":
+        enc = Encoding(G, dom)
+        left = _left(deadline)
+        res = solvers.check(enc.violation(eps), enc.x, AUTO_PLAIN_SLICE if left is None else min(left, AUTO_PLAIN_SLICE))
+        cert.queries += 1
+        cert.method = "plain"
+        if res.status == "unknown":
+            res = None
+    if res is None:
+        enc = _encoding(G, dom, strategy, deadline, cert)
+        res = solvers.check(enc.violation(eps), enc.x, _left(deadline))
+        cert.queries += 1
+    if res.status == "unsat":
+        return _done(cert, t0, status=CERTIFIED, upper_bound=eps, lower_bound=best_err)
+    if res.status == "sat":
+        x = _witness(res, enc)
+        e = exact_error(G, x)
+        if e > eps:
+            return _done(cert, t0, status=REFUTED, witness=x, error_at_witness=e, lower_bound=e)
+        return _done(cert, t0, reason=f"solver witness has exact error {e} <= eps; not trusted",
+                     witness=best_x, error_at_witness=best_err, lower_bound=best_err)
+    return _done(cert, t0, reason=res.reason or "timeout", witness=best_x, error_at_witness=best_err,
+                 lower_bound=best_err)
+
+
+def _done(cert: Certificate, t0, **kw) -> Certificate:
+    for k, v in kw.items():
+        setattr(cert, k, v)
+    cert.time_s = time.perf_counter() - t0
+    return cert
+
+
+def region_of(enc: Encoding, x) -> list:
+    """Linear constraints of the closed region of x: ReLU phases, which input is largest."""
+    val = dict(zip(enc.inputs, [Fraction(v) for v in x]))
+    cons = []
+    for n in nx.topological_sort(enc.G):
+        if n not in enc.pre:
+            continue
+        coeffs, const = enc.forms[n]
+        z = const + sum((c * val[s] for s, c in coeffs.items()), Fraction(0))
+        val[n] = max(z, Fraction(0))
+        if z >= 0:
+            cons += [enc.pre[n] >= 0, enc.var[n] == enc.pre[n]]
+        else:
+            cons += [enc.pre[n] <= 0, enc.var[n] == 0]
+    if enc.cone:
+        return cons + enc.target_constraints()
+    i = max(range(len(x)), key=lambda j: x[j])
+    cons += [enc.x[i] >= xj for xj in enc.x] + [enc.t == enc.x[i]]
+    return cons
+
+
+def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None, d: int | None = None,
+                     strategy: str = "auto") -> Certificate:
+    """The exact ``sup_x |N(x) - max(x)|`` over the domain, a witness attaining it, and a proof.
+
+    Linear search over regions: while z3 finds x with error > best, the exact LP over x's linear
+    region raises best to that region's maximum. The final UNSAT proves nothing exceeds best.
+
+    Examples
+    --------
+    >>> from maxcert.graphs import approximator
+    >>> c = worst_case_error(approximator(2, {0: Fraction(1, 4), 1: 1}))   # 1/4 + mean vs max
+    >>> c.status, c.max_error, c.error_at_witness
+    ('COMPUTED', Fraction(1, 4), Fraction(1, 4))
+    """
+    t0 = time.perf_counter()
+    dom = _prepare(G, domain, d)
+    deadline = _deadline(timeout)
+    cert = Certificate(UNKNOWN, dom.spec(), model_sha256=graph_sha256(G), solver=solvers.solver_info())
+    best, best_x = sample_candidates(G, dom)[0]
+    enc = _encoding(G, dom, strategy, deadline, cert)
+    base = enc.base()
+    while True:
+        if deadline is not None and _left(deadline) <= 0:
+            return _done(cert, t0, reason="timeout", witness=best_x, error_at_witness=best, lower_bound=best)
+        res = solvers.check(base + [enc.error_exceeds(best)], enc.x, _left(deadline))
+        cert.queries += 1
+        if res.status == "unsat":
+            return _done(cert, t0, status=COMPUTED, max_error=best, witness=best_x, error_at_witness=best,
+                         lower_bound=best, upper_bound=best)
+        if res.status != "sat":
+            return _done(cert, t0, reason=res.reason or "timeout", witness=best_x, error_at_witness=best,
+                         lower_bound=best)
+        x = _witness(res, enc)
+        region = enc.domain_constraints() + region_of(enc, x)
+        sign = 1 if evaluate_exact(G, x)[0] >= max(x) else -1
+        lp = solvers.maximize(region, sign * (enc.out - enc.t), enc.x, _left(deadline))
+        cert.queries += 1
+        if lp.status == "unbounded":
+            xs = [lp.point[str(v)] for v in enc.x]
+            return _done(cert, t0, status=COMPUTED, max_error=UNBOUNDED, upper_bound=None,
+                         witness=xs, error_at_witness=exact_error(G, xs), lower_bound=exact_error(G, xs),
+                         reason="the error grows without bound along a ray of this region")
+        if lp.status != "optimal":
+            return _done(cert, t0, reason=lp.reason or "LP did not finish", witness=best_x,
+                         error_at_witness=best, lower_bound=best)
+        xs = [lp.point[str(v)] for v in enc.x]
+        e = exact_error(G, xs)
+        if e != lp.value or e <= best:  # exact re-evaluation disagrees: never report it
+            return _done(cert, t0, reason=f"region optimum {lp.value} not confirmed exactly ({e})",
+                         witness=best_x, error_at_witness=best, lower_bound=best)
+        best, best_x = e, xs
+
+
+__all__ = ["certify", "worst_case_error", "exact_error", "sample_candidates", "region_of", "CertifyError"]
