@@ -20,12 +20,21 @@ GADGETS = ("relu3", "relu4")
 
 
 class _Builder:
-    """Adds ReLU neurons by pre-activation affine form, reusing an identical neuron."""
+    """Adds ReLU neurons by pre-activation affine form, reusing an identical neuron.
 
-    def __init__(self, d):
-        self.G = new_network(d)
-        self.cache = {}
-        self.layer = {f"x{i}": 0 for i in range(d)}
+    With ``dry=True`` no graph is built: only the neurons (``cache``: key -> name) and their
+    fan-in are recorded, so sizes can be counted cheaply; builders sharing one ``cache`` name
+    identical neurons identically.
+    """
+
+    def __init__(self, d, dry=False, cache=None, layer=None):
+        self.dry = dry
+        self.G = None if dry else new_network(d)
+        self.cache = {} if cache is None else cache
+        self.layer = {f"x{i}": 0 for i in range(d)} if layer is None else layer
+        self.used = set()
+        self.fan_in = {}
+        self._per_layer = {}
 
     def relu(self, form):
         coeffs, const = form
@@ -33,15 +42,22 @@ class _Builder:
         key = (frozenset(coeffs.items()), const)
         if key not in self.cache:
             l = 1 + max((self.layer[s] for s in coeffs), default=0)
-            name = f"h{l}_{sum(1 for v in self.layer.values() if v == l)}"
-            if not coeffs:  # a constant: keep the node connected through a zero weight
-                coeffs = {"x0": Fraction(0)}
-            add_neuron(self.G, name, coeffs, const, "relu")
+            self._per_layer[l] = self._per_layer.get(l, 0) + 1
+            name = f"h{l}_{self._per_layer[l] - 1}" if not self.dry else f"n{len(self.cache)}"
+            if not self.dry:
+                add_neuron(self.G, name, coeffs or {"x0": Fraction(0)}, const, "relu")
             self.layer[name] = l
             self.cache[key] = name
-        return self.cache[key]
+            self.fan_in[name] = max(1, len(coeffs))
+        name = self.cache[key]
+        self.used.add(name)
+        if name not in self.fan_in:
+            self.fan_in[name] = max(1, len(coeffs))
+        return name
 
     def output(self, name, form):
+        if self.dry:
+            raise RuntimeError("a dry builder builds no graph")
         coeffs, const = form
         coeffs = {s: c for s, c in coeffs.items() if c != 0} or {"x0": Fraction(0)}
         add_neuron(self.G, name, coeffs, const, "linear")
@@ -140,6 +156,17 @@ def tree_network(d: int, gadget: str = "relu3") -> nx.DiGraph:
 def _subpool_sum(B, d, k, gadget):
     """Form of sum over all k-subsets S of max_{i in S} x_i."""
     return _lin(*[(1, _tree_max(B, [_unit(f"x{i}") for i in S], gadget)) for S in combinations(range(d), k)])
+
+
+def subpool_parts(d: int, k: int, gadget: str = "relu3", cache=None, layer=None):
+    """Dry build of ``sum_S max_S x``: ``(neurons, fan_in, form)`` with canonical neuron names.
+
+    ``neurons`` is the set of ReLU names used; ``fan_in`` maps each to its number of weights;
+    ``form`` is the affine form of the sum. Pass one ``cache``/``layer`` to share names across k.
+    """
+    B = _Builder(d, dry=True, cache=cache, layer=layer)
+    form = _subpool_sum(B, d, k, gadget) if k >= 1 else ({}, Fraction(1))
+    return B.used, B.fan_in, form
 
 
 def subpool_max_average(d: int, k: int, gadget: str = "relu3") -> nx.DiGraph:

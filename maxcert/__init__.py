@@ -23,3 +23,4 @@ from maxcert.graphs import (
     validate,
 )
 from maxcert.verify import Certificate, certify, exact_error, parse_domain, worst_case_error
+from maxcert.symbolic import family_R, optimal_approximation, tradeoff

@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("-o", "--output", required=True, metavar="FILE", help=".json (exact) or .onnx")
     bt.add_argument("--onnx-dtype", choices=["float64", "float32"], default="float64")
 
+    ba = bsub.add_parser("approx", help="the optimal approximator beta_0 + sum_k beta_k M_k for an index set R")
+    ba.add_argument("--d", type=_int_at_least(2), required=True, help="number of inputs (kernel size), >= 2")
+    ba.add_argument("--R", type=_index_set, required=True, help="index set, e.g. 0,1,8 (0 = constant, k = M_k)")
+    ba.add_argument("--gadget", choices=["relu3", "relu4"], default="relu3")
+    ba.add_argument("-o", "--output", required=True, metavar="FILE", help=".json (exact) or .onnx")
+    ba.add_argument("--onnx-dtype", choices=["float64", "float32"], default="float64")
+
     i = sub.add_parser("info", help="inputs, outputs, depth, widths, neurons and parameters of a model")
     i.add_argument("model", metavar="MODEL", help=".json graph or .onnx model")
     i.add_argument("--json", metavar="OUT", help="also write the summary as JSON")
@@ -93,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("error", help="exact worst-case error sup |N(x) - max(x)|, a witness, and a proof")
     e.add_argument("model", metavar="MODEL", help=".json graph or .onnx model with one output")
     _add_domain(e)
+    dv = sub.add_parser("derive", help="exact optimal weights for an index set R, or a family's closed form in d")
+    dv.add_argument("--d", type=_int_at_least(2), help="number of inputs (with --R)")
+    dv.add_argument("--R", type=_index_set, help="index set, e.g. 0,1,8")
+    dv.add_argument("--family", help="const, mean, small, medium or big: derive and prove the closed form in d")
+    dv.add_argument("--json", metavar="OUT", help="write the result as JSON")
+
+    t = sub.add_parser("tradeoff", help="E(d,L) and W(d,L): optimal error and size for every depth L")
+    t.add_argument("--d", type=_int_at_least(2), required=True)
+    t.add_argument("--json", metavar="OUT")
     return p
 
 
@@ -105,7 +121,16 @@ def _write_json(path, obj):
 def cmd_build(args):
     from maxcert.graphs import save_model, summary, tree_network
 
-    G = tree_network(args.d, args.gadget)
+    if args.what == "tree":
+        G = tree_network(args.d, args.gadget)
+    else:
+        from maxcert.graphs import approximator
+        from maxcert.symbolic.optimal import optimal_approximation
+
+        opt = optimal_approximation(args.d, args.R)
+        G = approximator(args.d, opt.betas, args.gadget)
+        print(f"optimal worst-case error on [0,1]^{args.d}: {opt.error}; betas: "
+              + ", ".join(f"beta_{k} = {v}" for k, v in opt.betas.items()))
     save_model(G, args.output, args.onnx_dtype)
     s = summary(G)
     print(f"wrote {args.output}: d={s['inputs']} depth={s['depth']} widths={s['widths']} "
@@ -183,7 +208,68 @@ def cmd_error(args):
     return code
 
 
-COMMANDS = {"build": cmd_build, "info": cmd_info, "certify": cmd_certify, "error": cmd_error}
+def cmd_derive(args):
+    if args.family is not None:
+        if args.d is not None or args.R is not None:
+            raise UsageError("maxcert derive: use either --family NAME or --d D --R ..., not both")
+        return _derive_family(args)
+    if args.d is None or args.R is None:
+        raise UsageError("maxcert derive: give --d D and --R K,K,.. (or --family NAME)")
+    from maxcert.symbolic.optimal import optimal_approximation
+
+    opt = optimal_approximation(args.d, args.R)
+    ok = opt.check()
+    print(f"d = {opt.d}, R = {{{', '.join(map(str, opt.R))}}}")
+    print(f"optimal worst-case error on [0,1]^{opt.d}: {opt.error} (= {float(opt.error):.6g})")
+    for k, v in opt.betas.items():
+        print(f"  beta_{k} = {v}")
+    print(f"equioscillation at vertices j = {opt.equioscillation}")
+    print("dual certificate: " + ", ".join(f"mu_{j} = {m} (sign {'+' if s > 0 else '-'})"
+                                           for j, (s, m) in sorted(opt.dual.items())))
+    print(f"certificate checked in exact arithmetic: {'yes' if ok else 'NO'}")
+    if args.json:
+        _write_json(args.json, {**opt.to_dict(), "checked": ok})
+    return EXIT_OK if ok else EXIT_UNKNOWN
+
+
+def _derive_family(args):
+    from maxcert.symbolic.closed_forms import family_closed_form
+
+    forms = family_closed_form(args.family)
+    out = []
+    for cf in forms:
+        print(f"family {cf.name}: optimal error E(d) = {cf.error}   ({cf.where()})")
+        for k, b in cf.betas.items():
+            print(f"  beta_{k} = {b}")
+        print(f"  LaTeX: {cf.latex()}")
+        for claim, ok in cf.steps:
+            print(f"  [{'proved' if ok else 'FAILED'}] {claim}")
+        print(f"proof checked: {'yes' if cf.proved else 'NO'}")
+        out.append({"family": cf.name, "where": cf.where(), "d_min": cf.d_min, "error": str(cf.error),
+                    "latex": cf.latex(), "betas": {str(k): str(v) for k, v in cf.betas.items()},
+                    "dual": {str(j): {"sign": str(s), "mu": str(m)} for j, (s, m) in cf.dual.items()},
+                    "steps": [{"claim": c, "proved": ok} for c, ok in cf.steps], "proved": cf.proved})
+    if args.json:
+        _write_json(args.json, out[0] if len(out) == 1 else out)
+    return EXIT_OK if all(cf.proved for cf in forms) else EXIT_UNKNOWN
+
+
+def cmd_tradeoff(args):
+    from maxcert.symbolic.tradeoff import tradeoff
+
+    rows = tradeoff(args.d)
+    print(f"d = {args.d}: optimal error E(d, L) and size W(d, L) with L hidden layers")
+    print(f"{'L':>2}  {'R':<24} {'error':>14} {'= float':>10} {'neurons':>8} {'parameters':>10}")
+    for r in rows:
+        R = "tree (exact)" if r.R is None else "{" + ",".join(map(str, r.R)) + "}"
+        print(f"{r.L:>2}  {R:<24} {str(r.error):>14} {float(r.error):>10.4g} {r.neurons:>8} {r.parameters:>10}")
+    if args.json:
+        _write_json(args.json, {"d": args.d, "rows": [r.to_dict() for r in rows]})
+    return EXIT_OK
+
+
+COMMANDS = {"build": cmd_build, "info": cmd_info, "certify": cmd_certify, "error": cmd_error,
+            "derive": cmd_derive, "tradeoff": cmd_tradeoff}
 
 
 def main(argv=None) -> int:
