@@ -82,7 +82,7 @@ def _nonneg_rational(F, var, lo) -> bool:
     if F == 0:
         return True
     num, den = sp.fraction(F)
-    return _sign_const(num, var, lo) * _sign_const(den, var, lo) > 0 if _sign_const(num, var, lo) * _sign_const(den, var, lo) != 0 else False
+    return _sign_const(num, var, lo) * _sign_const(den, var, lo) > 0
 
 
 def _sign_const(P, var, lo) -> int:
@@ -96,9 +96,7 @@ def _sign_const(P, var, lo) -> int:
         return 1
     if all(c <= 0 for c in coeffs) and coeffs[-1] < 0:
         return -1
-    if all(c >= 0 for c in coeffs) and any(c > 0 for c in coeffs):
-        # zero only at s = 0 possible; nonneg and positive for s > 0: treat via roots below
-        pass
+    # otherwise: no real root at or beyond lo means the sign at lo holds on all of [lo, oo)
     roots = sp.Poly(P, var).real_roots()
     if all(r < lo for r in roots):
         v = P.subs(var, lo)
@@ -300,9 +298,13 @@ def _prove_residuals(D, R_aff, bm, Em, J_aff, m0):
                 top = sp.expand(sp.Mul(*[(D - j_ - i) for i in range(c)]) / sp.factorial(c))
                 bot, _ = _binom_affine(D, kx)
                 r += b * (1 - top / bot)
-            else:  # k = d - c': C(d - j, d - c') = 0 since j > c' inside the run
-                if not _lin(lo)[0] == 0 and _lin(lo)[1] >= -_lin(kx - D)[1]:
+            else:  # k = d - c': C(d - j, d - c') = 0 when j > c', true on the run if lo >= c'
+                c_prime = -_lin(kx - D)[1]
+                a_lo, c_lo = _lin(lo)
+                if a_lo == 0 and c_lo < c_prime:
                     return False, m0
+                if a_lo > 0:
+                    m0 = max(m0, _ceil_div(c_prime - c_lo, a_lo))
                 r += b
         r = sp.expand(sp.cancel(r))
         poly = sp.Poly(sp.numer(sp.together(r)), j_)
@@ -358,8 +360,8 @@ def derive_big() -> ClosedForm:
     # max_j |r_j| >= sum_j mu_j s_j r_j = -(w.y)/||w||_1 = E.
     E = sp.simplify(-wy / norm1)
     steps.append(("E = -(w.y)/||w||_1 = 2^-d: no betas do better", sp.simplify(E - 2**-d_) == 0))
-    # Primal, by Newton's series: with gamma_k = beta_k / C(d,k) and n = d - j the residual must be
-    # (-1)^j 2^-d; Delta^k of (-1)^n is (-2)^k (-1)^n (binomial theorem at x = -1 ... -2), so
+    # Primal, by Newton's series: with gamma_k = beta_k / C(d,k) and n = d - j, the residual must be
+    # (-1)^j 2^-d = (-1)^(d-n) 2^-d; the k-th forward difference of (-1)^n is (-2)^k (-1)^n, so
     gamma = -((-1) ** d_) * 2**-d_ * (-2) ** k_
     beta_k = sp.simplify(gamma * sp.binomial(d_, k_))
     # sum_{k=1}^{d-1} beta_k = c_d ((1-2)^d - 1 - (-2)^d) and, for n <= d-1,

@@ -246,3 +246,23 @@ def test_cli_verify_errors_exit_3(tmp_path, run_cli, argv, needle):
     argv = [a.format(t=tmp_path / "t.json", two=tmp_path / "two.json") for a in argv]
     code, _, err = run_cli(*argv)
     assert code == 3 and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_local_ascent_improves_on_sampling():
+    # a tree whose output bias is off by 1e-6 and whose first weight is off by 1e-3: on R^d the
+    # error grows with |x0|, so ascent must climb above the best random sample
+    import numpy as np
+
+    from maxcert.graphs import evaluate
+    from maxcert.verify.certify import _ascend
+    from maxcert.verify.domains import REALS
+
+    G = tree_network(4)
+    u, v = next(iter(G.out_edges("x0")))
+    G.edges[u, v]["weight"] += Fraction(1, 1000)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((64, 4))
+    err = lambda Z: np.abs(evaluate(G, Z)[:, 0] - Z.max(axis=1))  # noqa: E731
+    top = X[np.argsort(-err(X))[:4]]
+    climbed = _ascend(G, top, REALS, rng)
+    assert err(climbed).max() > 2 * err(top).max()

@@ -76,12 +76,35 @@ def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 
         X = rng.standard_normal((n, d)) * scales
     err = np.abs(evaluate(G, X)[:, 0] - X.max(axis=1))
     order = np.argsort(-err)[:keep]
+    starts = np.vstack([X[order], _ascend(G, X[order], dom, rng)])
     out = []
-    for i in order:
-        x = [_round_into(v, dom) for v in X[i]]
+    for row in starts:
+        x = [_round_into(v, dom) for v in row]
         out.append((exact_error(G, x), x))
     out.sort(key=lambda p: -p[0])
     return out
+
+
+def _ascend(G, starts, dom: Domain, rng, rounds: int = 24, pop: int = 64):
+    """Local ascent of the float error from each start: keep the best of random steps, shrinking them."""
+    from maxcert.graphs.evaluate import compile_layers
+
+    f = compile_layers(G)
+    n, d = starts.shape
+    cur = starts.copy()
+    cur_err = np.abs(f(cur)[:, 0] - cur.max(axis=1))
+    scale = (float(dom.hi - dom.lo) if dom.bounded else 1.0 + np.abs(cur).max()) / 4
+    for _ in range(rounds):
+        cand = np.repeat(cur, pop, axis=0) + rng.standard_normal((n * pop, d)) * scale
+        if dom.bounded:
+            cand = np.clip(cand, float(dom.lo), float(dom.hi))
+        e = np.abs(f(cand)[:, 0] - cand.max(axis=1)).reshape(n, pop)
+        best = e.argmax(axis=1)
+        better = e[np.arange(n), best] > cur_err
+        cur[better] = cand.reshape(n, pop, d)[np.arange(n), best][better]
+        cur_err[better] = e[np.arange(n), best][better]
+        scale /= 1.4
+    return cur
 
 
 def _deadline(timeout):
