@@ -51,6 +51,17 @@ def _positive_float(s):
     return v
 
 
+def _d_range(s):
+    lo, sep, hi = s.partition("..")
+    try:
+        a, b = int(lo), int(hi) if sep else int(lo)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or a range like 2..16, got {s!r}") from None
+    if a < 2 or b < a:
+        raise argparse.ArgumentTypeError(f"need 2 <= d (and LO <= HI in a range), got {s!r}")
+    return list(range(a, b + 1))
+
+
 def _add_domain(p):
     p.add_argument("--d", type=_int_at_least(1), default=None, metavar="D",
                    help="expected number of inputs (kernel size); a model with another count is rejected")
@@ -60,6 +71,8 @@ def _add_domain(p):
     p.add_argument("--strategy", choices=["auto", "plain", "symmetric"], default="auto",
                    help="plain: one query; symmetric: prove permutation invariance, then solve in the ordered cone")
     p.add_argument("--json", metavar="OUT", help="write the result as one JSON object to OUT")
+    p.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
+                   help="processes for independent solver queries (default: all cores)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,10 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
     dv.add_argument("--d", type=_int_at_least(2), help="number of inputs (with --R)")
     dv.add_argument("--R", type=_index_set, help="index set, e.g. 0,1,8")
     dv.add_argument("--family", help="const, mean, small, medium or big: derive and prove the closed form in d")
+    dv.add_argument("--depth", type=_int_at_least(0), metavar="L",
+                    help="derive and prove the closed form of E(d, L) (L = 0 or 1)")
     dv.add_argument("--json", metavar="OUT", help="write the result as JSON")
 
     t = sub.add_parser("tradeoff", help="E(d,L) and W(d,L): optimal error and size for every depth L")
-    t.add_argument("--d", type=_int_at_least(2), required=True)
+    t.add_argument("--d", type=_d_range, required=True, metavar="D", help="d, or a range like 2..16")
+    t.add_argument("--pareto", action="store_true",
+                   help="also solve every index set R containing 0 and print the Pareto front of error against parameters")
+    t.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N")
     t.add_argument("--json", metavar="OUT")
     return p
 
@@ -172,7 +190,8 @@ def cmd_certify(args):
         eps = to_fraction(args.eps, "--eps")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    cert = certify(G, eps, args.domain, timeout=args.timeout, smt2=args.smt2, strategy=args.strategy, d=args.d)
+    cert = certify(G, eps, args.domain, timeout=args.timeout, smt2=args.smt2, strategy=args.strategy, d=args.d,
+                   jobs=args.jobs)
     if cert.status == "CERTIFIED":
         lines = [f"CERTIFIED: |N(x) - max(x)| <= {cert.eps} for all x in {cert.domain} (z3: unsat, exact rationals)"]
         code = EXIT_OK
@@ -192,7 +211,7 @@ def cmd_error(args):
     from maxcert.verify.certify import worst_case_error
 
     cert = worst_case_error(load_model(args.model), args.domain, timeout=args.timeout, strategy=args.strategy,
-                            d=args.d)
+                            d=args.d, jobs=args.jobs)
     if cert.status == "COMPUTED":
         if cert.max_error == "unbounded":
             lines = [f"max error on {cert.domain}: unbounded; error {cert.error_at_witness} at x = {_fmt_point(cert.witness)}"]
@@ -209,9 +228,9 @@ def cmd_error(args):
 
 
 def cmd_derive(args):
-    if args.family is not None:
-        if args.d is not None or args.R is not None:
-            raise UsageError("maxcert derive: use either --family NAME or --d D --R ..., not both")
+    if sum(x is not None for x in (args.family, args.depth, args.R or args.d)) > 1:
+        raise UsageError("maxcert derive: use one of --family NAME, --depth L, or --d D --R ..., not both")
+    if args.family is not None or args.depth is not None:
         return _derive_family(args)
     if args.d is None or args.R is None:
         raise UsageError("maxcert derive: give --d D and --R K,K,.. (or --family NAME)")
@@ -233,12 +252,13 @@ def cmd_derive(args):
 
 
 def _derive_family(args):
-    from maxcert.symbolic.closed_forms import family_closed_form
+    from maxcert.symbolic.closed_forms import depth_closed_form, family_closed_form
 
-    forms = family_closed_form(args.family)
+    forms = family_closed_form(args.family) if args.family is not None else depth_closed_form(args.depth)
     out = []
     for cf in forms:
-        print(f"family {cf.name}: optimal error E(d) = {cf.error}   ({cf.where()})")
+        label = f"family {cf.name}" if args.family is not None else cf.name
+        print(f"{label}: optimal error E(d) = {cf.error}   ({cf.where()})")
         for k, b in cf.betas.items():
             print(f"  beta_{k} = {b}")
         print(f"  LaTeX: {cf.latex()}")
@@ -255,17 +275,41 @@ def _derive_family(args):
 
 
 def cmd_tradeoff(args):
-    from maxcert.symbolic.tradeoff import tradeoff
+    from maxcert.symbolic.tradeoff import pareto_front, tradeoff
 
-    rows = tradeoff(args.d)
-    print(f"d = {args.d}: optimal error E(d, L) and size W(d, L) with L hidden layers")
-    print(f"{'L':>2}  {'R':<24} {'error':>14} {'= float':>10} {'neurons':>8} {'parameters':>10}")
-    for r in rows:
-        R = "tree (exact)" if r.R is None else "{" + ",".join(map(str, r.R)) + "}"
-        print(f"{r.L:>2}  {R:<24} {str(r.error):>14} {float(r.error):>10.4g} {r.neurons:>8} {r.parameters:>10}")
+    out = []
+    for d in args.d:
+        rows = tradeoff(d)
+        print(f"d = {d}: optimal error E(d, L) and size W(d, L) with L hidden layers")
+        print(f"{'L':>2}  {'R':<24} {'error':>14} {'= float':>10} {'neurons':>8} {'parameters':>10}")
+        for r in rows:
+            R = "tree (exact)" if r.R is None else "{" + ",".join(map(str, r.R)) + "}"
+            print(f"{r.L:>2}  {R:<24} {str(r.error):>14} {float(r.error):>10.4g} {r.neurons:>8} {r.parameters:>10}")
+        obj = {"d": d, "rows": [r.to_dict() for r in rows]}
+        if args.pareto:
+            _, front = pareto_front(d, jobs=args.jobs, progress=_progress(f"d = {d}: solving every R"))
+            print(f"Pareto front of error against parameters ({len(front)} of {2 ** (d - 1)} index sets):")
+            for p in front:
+                print(f"  R = {{{','.join(map(str, p.R))}}}: error {p.error} (= {float(p.error):.4g}), "
+                      f"{p.parameters} parameters, {p.neurons} ReLUs, depth {p.depth}")
+            obj["pareto"] = [{"R": p.R, "error": str(p.error), "parameters": p.parameters,
+                              "neurons": p.neurons, "depth": p.depth} for p in front]
+        out.append(obj)
+        print()
     if args.json:
-        _write_json(args.json, {"d": args.d, "rows": [r.to_dict() for r in rows]})
+        _write_json(args.json, out[0] if len(out) == 1 else out)
     return EXIT_OK
+
+
+def _progress(label):
+    """A one-line progress indicator on stderr (only when it is a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done, total):
+        print(f"\r{label}: {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    return show
 
 
 COMMANDS = {"build": cmd_build, "info": cmd_info, "certify": cmd_certify, "error": cmd_error,

@@ -143,6 +143,17 @@ def test_build_approx_equals_symbolic_f(d, rng, tmp_path, run_cli):
         assert Fraction(str(sym)) == _f_symbolic(d, {k: 1}, xs)
 
 
+def test_cli_tradeoff_range_pareto_depth(tmp_path, run_cli):
+    code, out, _ = run_cli("tradeoff", "--d", "3..5", "--pareto", "--jobs", 1, "--json", tmp_path / "t.json")
+    j = json.loads((tmp_path / "t.json").read_text())
+    assert code == 0 and [o["d"] for o in j] == [3, 4, 5]
+    # d = 3: the front starts at the constant (error 1/2, 2 parameters) and ends at the full set, 1/8
+    assert j[0]["pareto"][0] == {"R": [0], "error": "1/2", "parameters": 2, "neurons": 0, "depth": 0}
+    assert j[0]["pareto"][-1]["error"] == "1/8"
+    code, out, _ = run_cli("derive", "--depth", 1)
+    assert code == 0 and out.count("proof checked: yes") == 2 and "(d - 2)/(2*(d + 2))" in out
+
+
 def test_cli_derive_tradeoff_json(tmp_path, run_cli):
     code, out, _ = run_cli("derive", "--d", 9, "--R", "0,1,8", "--json", tmp_path / "d.json")
     j = json.loads((tmp_path / "d.json").read_text())
@@ -162,9 +173,11 @@ def test_cli_derive_tradeoff_json(tmp_path, run_cli):
     (["derive", "--family", "huge"], "unknown family 'huge'"),
     (["derive", "--d", "5"], "give --d D and --R"),
     (["derive", "--d", "5", "--R", "0,1", "--family", "big"], "not both"),
+    (["derive", "--depth", "3"], "no closed form for E(d, 3)"),
+    (["tradeoff", "--d", "9..4"], "LO <= HI"),
     (["derive", "--d", "5", "--R", ""], "R is empty"),
     (["build", "approx", "--d", "4", "--R", "0,4", "-o", "a.json"], "not in 0..3"),
-    (["tradeoff", "--d", "1"], "must be >= 2"),
+    (["tradeoff", "--d", "1"], "need 2 <= d"),
 ])
 def test_symbolic_bad_input_exit_3(run_cli, tmp_path, monkeypatch, argv, needle):
     monkeypatch.chdir(tmp_path)

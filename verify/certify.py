@@ -115,7 +115,7 @@ def _left(deadline):
     return None if deadline is None else max(0.0, deadline - time.perf_counter())
 
 
-def _encoding(G, dom, strategy, deadline, cert) -> Encoding:
+def _encoding(G, dom, strategy, deadline, cert, jobs=None) -> Encoding:
     """The encoding to solve: the ordered cone when invariance is proved, else the whole domain."""
     if strategy not in STRATEGIES:
         raise CertifyError(f"unknown strategy {strategy!r}; choose {', '.join(STRATEGIES)}")
@@ -124,7 +124,7 @@ def _encoding(G, dom, strategy, deadline, cert) -> Encoding:
         return Encoding(G, dom)
     if strategy == "auto" and not looks_symmetric(G, dom):
         return Encoding(G, dom)
-    info = prove_invariance(G, dom, _left(deadline), key=cert.model_sha256)
+    info = prove_invariance(G, dom, _left(deadline), key=cert.model_sha256, jobs=jobs)
     cert.queries += info["queries"]
     if info["proved"]:
         cert.method = "symmetric-cone"
@@ -138,9 +138,10 @@ def _witness(res: solvers.Result, enc: Encoding):
 
 
 def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, smt2: str | None = None,
-            d: int | None = None, strategy: str = "auto") -> Certificate:
+            d: int | None = None, strategy: str = "auto", jobs: int | None = None) -> Certificate:
     """Prove ``|N(x) - max(x)| <= eps`` for every x in the domain, or refute it with an exact witness.
 
+    ``jobs``: processes for the independent invariance queries (default: all cores).
     ``strategy``: ``plain`` is one query over the domain; ``symmetric`` first proves N invariant
     under input permutations and then solves in the ordered cone; ``auto`` tries the latter when
     float sampling suggests N is symmetric. ``smt2`` always receives the plain, standalone query.
@@ -181,7 +182,7 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
         if res.status == "unknown":
             res = None
     if res is None:
-        enc = _encoding(G, dom, strategy, deadline, cert)
+        enc = _encoding(G, dom, strategy, deadline, cert, jobs)
         res = solvers.check(enc.violation(eps), enc.x, _left(deadline))
         cert.queries += 1
     if res.status == "unsat":
@@ -226,7 +227,7 @@ def region_of(enc: Encoding, x) -> list:
 
 
 def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None, d: int | None = None,
-                     strategy: str = "auto") -> Certificate:
+                     strategy: str = "auto", jobs: int | None = None) -> Certificate:
     """The exact ``sup_x |N(x) - max(x)|`` over the domain, a witness attaining it, and a proof.
 
     Linear search over regions: while z3 finds x with error > best, the exact LP over x's linear
@@ -244,7 +245,7 @@ def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None,
     deadline = _deadline(timeout)
     cert = Certificate(UNKNOWN, dom.spec(), model_sha256=graph_sha256(G), solver=solvers.solver_info())
     best, best_x = sample_candidates(G, dom)[0]
-    enc = _encoding(G, dom, strategy, deadline, cert)
+    enc = _encoding(G, dom, strategy, deadline, cert, jobs)
     base = enc.base()
     while True:
         if deadline is not None and _left(deadline) <= 0:
