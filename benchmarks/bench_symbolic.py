@@ -16,7 +16,6 @@ from fractions import Fraction
 
 import z3
 
-from maxcert.symbolic.optimal import optimal_approximation
 from maxcert.symbolic.order_stats import vertex_system
 from maxcert.symbolic.tradeoff import all_index_sets, solve_all
 from maxcert.verify.encode import q

@@ -235,7 +235,7 @@ def derive_pattern(name, R_rule, q=1, p=0, m_start=None, n_samples=6, d_least=2)
     steps.append(("E > 0", _nonneg_rational(Em, m_, m0) and sp.simplify(Em) != 0))
     # 2. primal: |r_j| <= E at every vertex j = 0..d
     ok, m0b = _prove_residuals(D, R_aff, bm, Em, J_aff, m0)
-    steps.append((f"primal: |r_j| <= E at every vertex j = 0..d (the betas reach E)", ok))
+    steps.append(("primal: |r_j| <= E at every vertex j = 0..d (the betas reach E)", ok))
     m0 = max(m0, m0b)
     # 3. agreement with the exact LP optimum at the sampled d (a check of the derivation, not the proof)
     steps.append(("agrees with the exact LP optimum at the sampled d",
