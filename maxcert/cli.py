@@ -68,8 +68,12 @@ def _add_domain(p):
     p.add_argument("--domain", default="unit", help="unit = [0,1]^d (default), box:LO,HI, or reals = all of R^d")
     p.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
                    help="give up after S seconds: status UNKNOWN, exit 2")
-    p.add_argument("--strategy", choices=["auto", "plain", "symmetric"], default="auto",
-                   help="plain: one query; symmetric: prove permutation invariance, then solve in the ordered cone")
+    p.add_argument("--strategy", choices=["auto", "plain", "symmetric", "lifted", "bab"], default="auto",
+                   help="auto (default): lifted, then branch and bound on boxes, then z3; "
+                        "lifted: rewrite to a symmetric max-affine form and solve the ordered cone; "
+                        "bab: branch and bound with exact leaf proofs (boxes only); "
+                        "symmetric: prove permutation invariance with z3, then solve the ordered cone; "
+                        "plain: one z3 query")
     p.add_argument("--json", metavar="OUT", help="write the result as one JSON object to OUT")
     p.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
                    help="processes for independent solver queries (default: all cores)")
@@ -127,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also solve every index set R containing 0 and print the Pareto front of error against parameters")
     t.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N")
     t.add_argument("--json", metavar="OUT")
+    pr = sub.add_parser("proofs", help="regenerate or check the proof artifacts in proofs/")
+    pr.add_argument("action", choices=["regenerate", "check"],
+                    help="regenerate: write every artifact; check: re-run every query and compare")
+    pr.add_argument("--dir", default="proofs", metavar="DIR", help="the artifacts folder (default: proofs)")
+    pr.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
 
@@ -313,7 +322,30 @@ def _progress(label):
 
 
 COMMANDS = {"build": cmd_build, "info": cmd_info, "certify": cmd_certify, "error": cmd_error,
-            "derive": cmd_derive, "tradeoff": cmd_tradeoff}
+            "derive": cmd_derive, "tradeoff": cmd_tradeoff, "proofs": None}
+
+
+
+def cmd_proofs(args):
+    from maxcert import proofs
+
+    if args.action == "regenerate":
+        failed = proofs.regenerate(args.dir, args.quiet)
+        print(f"wrote {args.dir}/ (manifest.json lists every file)")
+        for label in failed:
+            print(f"NOT PROVED: {label}")
+        return EXIT_REFUTED if failed else EXIT_OK
+    problems = proofs.check(args.dir, args.quiet)
+    for line in problems:
+        print(f"FAIL {line}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {args.dir}/")
+        return EXIT_REFUTED
+    print(f"{args.dir}/: every artifact re-proved and identical to the stored files")
+    return EXIT_OK
+
+
+COMMANDS["proofs"] = cmd_proofs
 
 
 def main(argv=None) -> int:

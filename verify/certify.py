@@ -12,17 +12,25 @@ from fractions import Fraction
 
 import networkx as nx
 import numpy as np
-
-from maxcert.errors import MaxcertError
 from maxcert.graphs.evaluate import evaluate, evaluate_exact
 from maxcert.graphs.schema import input_nodes, output_nodes, to_fraction, validate
-from maxcert.verify import solvers
-from maxcert.verify.certificates import CERTIFIED, COMPUTED, REFUTED, UNBOUNDED, UNKNOWN, Certificate, graph_sha256
+from maxcert.verify import lifting, solvers
+from maxcert.verify.certificates import (
+    CERTIFIED,
+    COMPUTED,
+    REFUTED,
+    UNBOUNDED,
+    UNKNOWN,
+    Certificate,
+    graph_sha256,
+)
 from maxcert.verify.domains import Domain, parse_domain
 from maxcert.verify.encode import Encoding, to_smt2
 from maxcert.verify.symmetry import looks_symmetric, prove_invariance
 
-STRATEGIES = ("auto", "plain", "symmetric")
+from maxcert.errors import MaxcertError
+
+STRATEGIES = ("auto", "plain", "symmetric", "lifted", "bab")
 AUTO_PLAIN_SLICE = 2.0  # seconds the plain query gets first in "auto": trees decide there at once
 
 
@@ -120,7 +128,7 @@ def _encoding(G, dom, strategy, deadline, cert, jobs=None) -> Encoding:
     if strategy not in STRATEGIES:
         raise CertifyError(f"unknown strategy {strategy!r}; choose {', '.join(STRATEGIES)}")
     cert.method = "plain"
-    if strategy == "plain" or len(input_nodes(G)) < 2:
+    if strategy in ("plain", "lifted", "bab") or len(input_nodes(G)) < 2:
         return Encoding(G, dom)
     if strategy == "auto" and not looks_symmetric(G, dom):
         return Encoding(G, dom)
@@ -135,6 +143,46 @@ def _encoding(G, dom, strategy, deadline, cert, jobs=None) -> Encoding:
 
 def _witness(res: solvers.Result, enc: Encoding):
     return [res.model[str(v)] for v in enc.x]
+
+
+def _lifted(G, dom, cert):
+    """The exact sup of the error through the lifted max-affine form, or None when it does not apply.
+
+    Returns ``(sup, witness, formula list)``; the sup is re-evaluated on the network itself.
+    """
+    d = len(input_nodes(G))
+    f = lifting.lift(G, dom)
+    if f is None or not f.is_symmetric(d):
+        return None
+    rng = np.random.default_rng(1)
+    span = (float(dom.lo), float(dom.hi)) if dom.bounded else (-8.0, 8.0)
+    pts = [[_round_into(v, dom) for v in rng.uniform(*span, size=d)] for _ in range(4)]
+    if not lifting.exact_spot_check(G, f, pts):  # a guard against a rewriting bug: never trust it then
+        cert.reason = "lifted form disagrees with the network at a sample point; not used"
+        return None
+    sup, w = lifting.sup_error(f, d, dom)
+    if sup == UNBOUNDED:
+        t = Fraction(1)
+        while exact_error(G, [t * v for v in w]) <= t:  # the error outgrows every bound along the ray
+            t *= 2
+        return sup, [t * v for v in w]
+    if exact_error(G, w) != sup:
+        cert.reason = "lifted sup not attained exactly on the network; not used"
+        return None
+    return sup, w
+
+
+def _prove_cone(G, dom, eps, cert, deadline) -> bool:
+    """z3 proves ``|f - max| <= eps`` on every piece of the ordered cone (f the lifted form)."""
+    d = len(input_nodes(G))
+    f = lifting.lift(G, dom)
+    for formulas, x in lifting.cone_queries(f, d, dom, eps):
+        res = solvers.check(formulas, x, _left(deadline))
+        cert.queries += 1
+        if res.status != "unsat":
+            cert.reason = f"lifted cone query answered {res.status}"
+            return False
+    return True
 
 
 def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, smt2: str | None = None,
@@ -167,11 +215,30 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
             f.write(to_smt2(Encoding(G, dom).violation(eps),
                             f"maxcert: is there x in {dom.spec()} with |N(x) - max(x)| > {eps}?\n"
                             "unsat = CERTIFIED, sat = REFUTED"))
+    if strategy in ("auto", "lifted"):
+        lifted = _lifted(G, dom, cert)
+        if lifted is not None:
+            sup, w = lifted
+            cert.method = "lifted-cone"
+            if sup == UNBOUNDED or sup > eps:
+                e = exact_error(G, w)
+                return _done(cert, t0, status=REFUTED, witness=w, error_at_witness=e, lower_bound=e)
+            if _prove_cone(G, dom, eps, cert, deadline):
+                return _done(cert, t0, status=CERTIFIED, upper_bound=eps, lower_bound=sup,
+                             witness=w, error_at_witness=sup)
+        elif strategy == "lifted":
+            raise CertifyError("the network has no symmetric max-affine form to lift to; "
+                               "use --strategy auto")
     cands = sample_candidates(G, dom)
     best_err, best_x = cands[0]
     if best_err > eps:
         cert.method = "sampling"
         return _done(cert, t0, status=REFUTED, witness=best_x, error_at_witness=best_err, lower_bound=best_err)
+    if strategy == "bab" or (strategy == "auto" and dom.bounded):
+        from maxcert.verify import bab
+        out = bab.certify_bab(G, dom, eps, cert, deadline, jobs, best_x, best_err, strict=strategy == "bab")
+        if out is not None:
+            return _done(cert, t0, **out)
     res = None
     if strategy == "auto":
         enc = Encoding(G, dom)
@@ -244,7 +311,27 @@ def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None,
     dom = _prepare(G, domain, d)
     deadline = _deadline(timeout)
     cert = Certificate(UNKNOWN, dom.spec(), model_sha256=graph_sha256(G), solver=solvers.solver_info())
+    if strategy in ("auto", "lifted"):
+        lifted = _lifted(G, dom, cert)
+        if lifted is not None:
+            sup, w = lifted
+            cert.method = "lifted-cone"
+            e = exact_error(G, w)
+            if sup == UNBOUNDED:
+                return _done(cert, t0, status=COMPUTED, max_error=UNBOUNDED, witness=w, error_at_witness=e,
+                             lower_bound=e, reason="the error grows without bound along a ray")
+            if _prove_cone(G, dom, sup, cert, deadline):
+                return _done(cert, t0, status=COMPUTED, max_error=sup, witness=w, error_at_witness=e,
+                             lower_bound=sup, upper_bound=sup)
+        elif strategy == "lifted":
+            raise CertifyError("the network has no symmetric max-affine form to lift to; "
+                               "use --strategy auto")
     best, best_x = sample_candidates(G, dom)[0]
+    if strategy == "bab" or (strategy == "auto" and dom.bounded):
+        from maxcert.verify import bab
+        out = bab.error_bab(G, dom, cert, deadline, jobs, best_x, best, strict=strategy == "bab")
+        if out is not None:
+            return _done(cert, t0, **out)
     enc = _encoding(G, dom, strategy, deadline, cert, jobs)
     base = enc.base()
     while True:
@@ -279,4 +366,4 @@ def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None,
         best, best_x = e, xs
 
 
-__all__ = ["certify", "worst_case_error", "exact_error", "sample_candidates", "region_of", "CertifyError"]
+__all__ = ["CertifyError", "certify", "exact_error", "region_of", "sample_candidates", "worst_case_error"]

@@ -96,8 +96,9 @@ def _safe(n) -> str:
 
 def to_smt2(constraints: list, comment: str = "") -> str:
     """A standalone SMT-LIB2 script (QF_LRA plus ite) for the conjunction, ending in (check-sat)."""
-    s = z3.Solver()
-    s.add(*constraints)
+    ctx = z3.Context()  # a fresh context: the text depends on the formula alone, not on earlier work
+    s = z3.Solver(ctx=ctx)
+    s.add(*[c.translate(ctx) for c in constraints])
     body = s.to_smt2()
     head = "".join(f"; {line}\n" for line in comment.splitlines()) if comment else ""
     return head + "(set-logic QF_LRA)\n" + body.replace("(check-sat)", "").rstrip() + "\n(check-sat)\n(exit)\n"

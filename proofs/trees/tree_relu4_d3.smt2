@@ -1,0 +1,96 @@
+; tree network, relu4 gadget, d = 3: is there x in R^3 with N(x) != max(x)?
+; unsat = N is exactly max on all of R^d
+(set-logic QF_LRA)
+; benchmark generated from python API
+(set-info :status unknown)
+(declare-fun x1 () Real)
+(declare-fun x0 () Real)
+(declare-fun relu_h1_0 () Real)
+(declare-fun relu_h1_1 () Real)
+(declare-fun relu_h1_2 () Real)
+(declare-fun relu_h1_3 () Real)
+(declare-fun x2 () Real)
+(declare-fun relu_h1_4 () Real)
+(declare-fun relu_h1_5 () Real)
+(declare-fun relu_h2_0 () Real)
+(declare-fun relu_h2_1 () Real)
+(declare-fun relu_h2_2 () Real)
+(declare-fun relu_h2_3 () Real)
+(declare-fun max_x () Real)
+(assert
+ (let ((?x11 (* (- 1.0) x1)))
+ (let ((?x8 (* 1.0 x0)))
+ (let ((?x12 (+ ?x8 ?x11)))
+ (= relu_h1_0 (ite (>= ?x12 0.0) ?x12 0.0))))))
+(assert
+ (let ((?x19 (* 1.0 x1)))
+ (let ((?x18 (* (- 1.0) x0)))
+ (let ((?x20 (+ ?x18 ?x19)))
+ (= relu_h1_1 (ite (>= ?x20 0.0) ?x20 0.0))))))
+(assert
+ (let ((?x19 (* 1.0 x1)))
+ (let ((?x8 (* 1.0 x0)))
+ (let ((?x25 (+ ?x8 ?x19)))
+ (= relu_h1_2 (ite (>= ?x25 0.0) ?x25 0.0))))))
+(assert
+ (let ((?x11 (* (- 1.0) x1)))
+ (let ((?x18 (* (- 1.0) x0)))
+ (let ((?x30 (+ ?x18 ?x11)))
+ (= relu_h1_3 (ite (>= ?x30 0.0) ?x30 0.0))))))
+(assert
+ (= relu_h1_4 (ite (>= (* 1.0 x2) 0.0) (* 1.0 x2) 0.0)))
+(assert
+ (= relu_h1_5 (ite (>= (* (- 1.0) x2) 0.0) (* (- 1.0) x2) 0.0)))
+(assert
+ (let ((?x53 (* 1.0 relu_h1_5)))
+ (let ((?x52 (* (- 1.0) relu_h1_4)))
+ (let ((?x51 (* (- (/ 1.0 2.0)) relu_h1_3)))
+ (let ((?x49 (* (/ 1.0 2.0) relu_h1_2)))
+ (let ((?x48 (* (/ 1.0 2.0) relu_h1_1)))
+ (let ((?x47 (* (/ 1.0 2.0) relu_h1_0)))
+ (let ((?x54 (+ ?x47 ?x48 ?x49 ?x51 ?x52 ?x53)))
+ (= relu_h2_0 (ite (>= ?x54 0.0) ?x54 0.0))))))))))
+(assert
+ (let ((?x64 (* (- 1.0) relu_h1_5)))
+ (let ((?x63 (* 1.0 relu_h1_4)))
+ (let ((?x62 (* (/ 1.0 2.0) relu_h1_3)))
+ (let ((?x61 (* (- (/ 1.0 2.0)) relu_h1_2)))
+ (let ((?x60 (* (- (/ 1.0 2.0)) relu_h1_1)))
+ (let ((?x59 (* (- (/ 1.0 2.0)) relu_h1_0)))
+ (let ((?x65 (+ ?x59 ?x60 ?x61 ?x62 ?x63 ?x64)))
+ (= relu_h2_1 (ite (>= ?x65 0.0) ?x65 0.0))))))))))
+(assert
+ (let ((?x64 (* (- 1.0) relu_h1_5)))
+ (let ((?x63 (* 1.0 relu_h1_4)))
+ (let ((?x51 (* (- (/ 1.0 2.0)) relu_h1_3)))
+ (let ((?x49 (* (/ 1.0 2.0) relu_h1_2)))
+ (let ((?x48 (* (/ 1.0 2.0) relu_h1_1)))
+ (let ((?x47 (* (/ 1.0 2.0) relu_h1_0)))
+ (let ((?x70 (+ ?x47 ?x48 ?x49 ?x51 ?x63 ?x64)))
+ (= relu_h2_2 (ite (>= ?x70 0.0) ?x70 0.0))))))))))
+(assert
+ (let ((?x53 (* 1.0 relu_h1_5)))
+ (let ((?x52 (* (- 1.0) relu_h1_4)))
+ (let ((?x62 (* (/ 1.0 2.0) relu_h1_3)))
+ (let ((?x61 (* (- (/ 1.0 2.0)) relu_h1_2)))
+ (let ((?x60 (* (- (/ 1.0 2.0)) relu_h1_1)))
+ (let ((?x59 (* (- (/ 1.0 2.0)) relu_h1_0)))
+ (let ((?x75 (+ ?x59 ?x60 ?x61 ?x62 ?x52 ?x53)))
+ (= relu_h2_3 (ite (>= ?x75 0.0) ?x75 0.0))))))))))
+(assert
+ (>= max_x x0))
+(assert
+ (>= max_x x1))
+(assert
+ (>= max_x x2))
+(assert
+ (or (= max_x x0) (= max_x x1) (= max_x x2)))
+(assert
+ (let ((?x90 (* (- (/ 1.0 2.0)) relu_h2_3)))
+(let ((?x89 (* (/ 1.0 2.0) relu_h2_2)))
+(let ((?x88 (* (/ 1.0 2.0) relu_h2_1)))
+(let ((?x87 (* (/ 1.0 2.0) relu_h2_0)))
+(let ((?x91 (+ ?x87 ?x88 ?x89 ?x90)))
+(or (< 0.0 (- ?x91 max_x)) (< 0.0 (- max_x ?x91)))))))))
+(check-sat)
+(exit)

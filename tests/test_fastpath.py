@@ -1,0 +1,220 @@
+"""The fast paths: lifting to max-affine forms, and branch and bound with exact leaf proofs.
+
+Each is checked against an independent method: the plain single-query z3 encoding, the closed
+forms of the paper's families, or an exact LP solved by z3.
+"""
+
+import random
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from maxcert.graphs import approximator, tree_network
+from maxcert.graphs.evaluate import evaluate_exact, from_layers
+from maxcert.graphs.schema import add_neuron, new_network
+from maxcert.symbolic.families import FAMILY_NAMES, family_min_d, family_R
+from maxcert.symbolic.optimal import optimal_approximation
+from maxcert.verify import bab
+from maxcert.verify.certify import CertifyError, certify, exact_error, worst_case_error
+from maxcert.verify.domains import REALS, UNIT, parse_domain
+from maxcert.verify.lifting import ZERO, MaxForm, lift, sup_error
+
+CLOSED = {"const": lambda d: Fraction(1, 2), "mean": lambda d: Fraction(d - 1, 2 * d),
+          "small": lambda d: Fraction(1, 2 * (d + 1)), "medium": lambda d: Fraction(1, d * d),
+          "big": lambda d: Fraction(1, 2**d)}
+
+
+# -- lifting -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("gadget", ["relu3", "relu4"])
+@pytest.mark.parametrize("d", [1, 2, 3, 5, 8, 13, 64])
+def test_tree_lifts_to_the_max_of_all_inputs(d, gadget):
+    f = lift(tree_network(d, gadget), REALS)
+    assert f.coeffs == {frozenset(range(d)): 1} and f.const == 0
+
+
+@pytest.mark.parametrize("d", [128, 256])
+def test_large_trees_certified_over_reals_by_lifting(d):
+    c = certify(tree_network(d, "relu4"), eps=0, domain="reals")
+    assert (c.status, c.method, c.max_error) == ("CERTIFIED", "lifted-cone", None)
+    assert c.lower_bound == 0 and c.queries == 2 * (d + 1)  # one LRA query per cone piece and sign
+
+
+def test_lifted_form_agrees_with_the_network_exactly(rng):
+    for d in (3, 4, 6):
+        opt = optimal_approximation(d, list(range(d)))
+        G = approximator(d, opt.betas, "relu4")
+        for dom in (UNIT, REALS):
+            f = lift(G, dom)
+            for _ in range(20):
+                x = [Fraction(rng.randint(-30, 30), rng.randint(1, 9)) for _ in range(d)]
+                if dom is UNIT:
+                    x = [abs(v) - int(abs(v)) for v in x]
+                assert f.value(x) == evaluate_exact(G, x)[0]
+
+
+@pytest.mark.parametrize("name", FAMILY_NAMES)
+def test_families_lift_and_meet_closed_forms_d2_to_10(name):
+    for d in range(max(2, family_min_d(name)), 11):
+        opt = optimal_approximation(d, family_R(name, d))
+        G = approximator(d, opt.betas)
+        f = lift(G, UNIT)
+        assert f.is_symmetric(d)
+        sup, w = sup_error(f, d, UNIT)
+        assert sup == CLOSED[name](d) == exact_error(G, w)
+
+
+def test_family_certified_and_refuted_by_lifting():
+    opt = optimal_approximation(10, family_R("big", 10))
+    G = approximator(10, opt.betas)
+    c = certify(G, eps=Fraction(1, 1024))
+    assert c.status == "CERTIFIED" and c.method == "lifted-cone"
+    r = certify(G, eps=Fraction(1, 1024) - Fraction(1, 10**12))
+    assert r.status == "REFUTED" and exact_error(G, r.witness) == Fraction(1, 1024)
+    w = worst_case_error(G)
+    assert (w.status, w.max_error, w.method) == ("COMPUTED", Fraction(1, 1024), "lifted-cone")
+
+
+def test_lifting_unbounded_on_reals_matches_plain():
+    opt = optimal_approximation(3, [0, 1, 2])
+    G = approximator(3, opt.betas)
+    w = worst_case_error(G, domain="reals")
+    assert w.max_error == "unbounded" and w.method == "lifted-cone"
+    assert worst_case_error(G, domain="reals", strategy="plain").max_error == "unbounded"
+
+
+def test_asymmetric_max_form_is_not_lifted_as_symmetric():
+    # N = max(x0, x1) + x2/2: a max-affine form, but not symmetric; the other paths decide it
+    G = new_network(3)
+    add_neuron(G, "r", {"x0": 1, "x1": -1}, 0)
+    add_neuron(G, "out", {"r": 1, "x1": 1, "x2": Fraction(1, 2)}, 0, "linear")
+    G.graph["outputs"].append("out")
+    f = lift(G, UNIT)
+    assert f is not None and not f.is_symmetric(3)
+    w = worst_case_error(G)
+    # on [0,1]^3: the error is largest at (1, 0, 1) or (0, 0, 1): |1 + 1/2 - 1| or |1/2 - 1| = 1/2
+    assert w.max_error == Fraction(1, 2) and w.method != "lifted-cone"
+    with pytest.raises(CertifyError, match="no symmetric max-affine form"):
+        certify(G, strategy="lifted")
+
+
+def test_max_form_symmetry_and_sign_split():
+    m = MaxForm({frozenset({0, ZERO}): Fraction(1), frozenset({1, ZERO}): Fraction(1)})
+    assert m.is_symmetric(2) and not MaxForm({frozenset({0}): Fraction(1)}).is_symmetric(2)
+    # relu(x0) + relu(x1) - max(x0, x1) on [-1, 1]^2: worst at (1, 1): 2 - 1 = 1
+    assert sup_error(m, 2, parse_domain("box:-1,1"))[0] == 1
+
+
+def test_dense_network_is_not_liftable():
+    G = from_layers([[[1, 2], [3, -1]], [[1, 1]]], [[Fraction(1, 3), 0], [0]])
+    assert lift(G, REALS) is None
+
+
+# -- branch and bound ----------------------------------------------------------------------------
+
+def _random_net(seed):
+    rng = random.Random(seed)
+    d = rng.randint(2, 4)
+    widths = [rng.randint(1, 6) for _ in range(rng.randint(1, 3))]
+    dims = [d] + widths + [1]
+    W = [[[Fraction(rng.randint(-40, 40), 16) for _ in range(dims[k])] for _ in range(dims[k + 1])]
+         for k in range(len(dims) - 1)]
+    b = [[Fraction(rng.randint(-16, 16), 16) for _ in range(dims[k + 1])] for k in range(len(dims) - 1)]
+    return from_layers(W, b)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_bab_matches_plain_on_random_small_networks(seed):
+    """Exact worst-case errors agree exactly, and so do the verdicts just above and below them."""
+    G = _random_net(seed)
+    plain = worst_case_error(G, strategy="plain")
+    fast = worst_case_error(G, strategy="bab", jobs=1)
+    assert plain.status == fast.status == "COMPUTED"
+    assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
+    e = plain.max_error
+    for eps, verdict in ((e, "CERTIFIED"), (e + Fraction(1, 10**6), "CERTIFIED"), (e - Fraction(1, 10**6), "REFUTED")):
+        if eps < 0:
+            continue
+        p, f = certify(G, eps, strategy="plain"), certify(G, eps, strategy="bab", jobs=1)
+        assert p.status == f.status == verdict, (eps, p.status, f.status)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 4, 5])
+def test_leaf_proofs_by_z3_alone_agree(seed):
+    G = _random_net(100 + seed)
+    net = bab.Net(G)
+    for s in (1, -1):
+        for i in range(net.d):
+            a = bab.search_piece(net, UNIT, i, s, Fraction(0), False, leaf_proof="dual")
+            b = bab.search_piece(net, UNIT, i, s, Fraction(0), False, leaf_proof="z3")
+            assert a["status"] == b["status"] == "closed"
+            assert a["T"] == b["T"] and b["dual"] == 0
+
+
+def test_exact_dual_bound_is_an_upper_bound_of_the_exact_lp():
+    """Weak duality in exact rationals bounds the relaxation's optimum, which z3 computes exactly."""
+    import z3
+    from maxcert.verify.encode import q
+
+    for seed in range(5):
+        net = bab.Net(_random_net(200 + seed))
+        piece = bab.Piece(net, UNIT, 0, 1)
+        piece.tighten_root()
+        fix = [np.zeros(n, np.int8) for n in net.sizes]
+        box = ([Fraction(0)] * net.d, [Fraction(1)] * net.d)
+        fbox = bab._float_box(box)
+        bounds = bab.interval_bounds(net, *fbox, fix, root=piece.root)
+        rel = piece.relaxation(bounds, fix, box=fbox)
+        _val, _, safe, duals = piece.solve(piece.c, rel)
+        exact = piece.exact_bound(bounds, fix, box, *duals, rel[6])
+        # the exact relaxation optimum (z3 Optimize over the same triangle relaxation)
+        s = piece.solver()
+        opt = z3.Optimize()
+        opt.add(*s.assertions())
+        for k, (l, u) in enumerate(bounds):
+            for j in range(len(l)):
+                p, zz = piece.p[k][j], piece.z[k][j]
+                if u[j] <= 0:
+                    opt.add(zz == 0)
+                elif l[j] >= 0:
+                    opt.add(zz == p)
+                else:
+                    lq, uq = Fraction(float(l[j])), Fraction(float(u[j]))
+                    opt.add(zz * q(uq - lq) <= q(uq) * (p - q(lq)))
+        h = opt.maximize(piece.obj)
+        assert opt.check() == z3.sat
+        from maxcert.verify.solvers import to_fraction
+        true = to_fraction(h.value())
+        assert exact >= true and abs(float(exact) - float(true)) < 1e-6
+        assert safe + piece.c0 >= float(true) - 1e-12
+
+
+def test_safe_bound_never_below_the_optimum():
+    rng = np.random.default_rng(3)
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
+    for _ in range(50):
+        n, m = 5, 8
+        A = rng.normal(size=(m, n))
+        b = rng.uniform(0.5, 2, size=m)
+        c = rng.normal(size=n)
+        lb, ub = -np.ones(n), np.ones(n)
+        res = linprog(-c, A_ub=A, b_ub=b, bounds=np.column_stack([lb, ub]), method="highs")
+        rel = (csr_matrix(A), b, csr_matrix((0, n)), np.zeros(0), lb, ub)
+        good = bab.safe_max(c, rel, -res.ineqlin.marginals, np.zeros(0))
+        assert good >= -res.fun and good - (-res.fun) < 1e-9
+        bad = bab.safe_max(c, rel, rng.uniform(0, 1, m), np.zeros(0))  # any dual still bounds
+        assert bad >= -res.fun
+
+
+def test_bab_needs_a_box():
+    with pytest.raises(CertifyError, match="bounded domain"):
+        worst_case_error(_random_net(1), domain="reals", strategy="bab")
+
+
+def test_bab_parallel_matches_sequential():
+    G = _random_net(7)
+    a = worst_case_error(G, strategy="bab", jobs=1)
+    b = worst_case_error(G, strategy="bab", jobs=2)
+    assert a.max_error == b.max_error and a.method == b.method == "bab"

@@ -1,0 +1,674 @@
+"""Branch and bound for dense networks on a box: the fast path for trained approximators.
+
+The domain is split into 2d *pieces* (which input is largest, which sign the error has); on each
+piece the target max(x) is the linear x_i and the question is ``max s (N(x) - x_i) <= T``. A node
+of the search fixes some ReLU phases (``p >= 0, z = p`` or ``p <= 0, z = 0``); the two children of
+a split cover their parent, so the leaves cover the piece.
+
+* Bounds on every pre-activation are sound: interval arithmetic in float64 with a rigorous
+  rounding margin, tightened at each piece's root by linear programs whose values are made sound
+  from their dual solutions (the Neumaier-Shcherbina bound, again with a rounding margin).
+* HiGHS solves the triangle relaxation of each node in floating point. It only guides: it picks
+  the branching ReLU, proposes witnesses, and says when a node looks closable.
+* A node is closed only when z3 proves, in exact rational arithmetic over the network's exact
+  weights, that its relaxation has no point with ``s (N(x) - x_i) > T``. Witnesses are solved
+  exactly on their linear region by z3 and re-evaluated on the network before they count.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from fractions import Fraction
+
+import numpy as np
+import z3
+from maxcert.graphs.evaluate import compile_layers
+from maxcert.verify.domains import Domain
+from maxcert.verify.encode import q
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
+
+U = 2.0 ** -53  # unit roundoff of float64
+
+
+def _gamma(n: int) -> float:
+    """Higham's gamma_n bound on the relative error of an n-term float64 dot product, doubled."""
+    return 2 * n * U / (1 - n * U)
+
+
+class Net:
+    """A strictly layered network: exact weights for z3, float64 copies for bounds and LPs."""
+
+    def __init__(self, G):
+        L = compile_layers(G)
+        self.W = [[list(r) for r in W] for W in L.weights]  # Fractions
+        self.b = [list(b) for b in L.biases]
+        self.Wf, self.bf = L.to_numpy()
+        self.sizes = [W.shape[0] for W in self.Wf[:-1]]
+        self.d = self.Wf[0].shape[1]
+        # |exact - float| <= U |float| entrywise (float64 rounding of a rational)
+        self.inexact = any(Fraction(float(w)) != w for W in self.W for r in W for w in r) or \
+            any(Fraction(float(v)) != v for b in self.b for v in b)
+
+    def forward(self, x):
+        h = np.asarray(x, dtype=np.float64)
+        for W, b in zip(self.Wf[:-1], self.bf[:-1]):
+            h = np.maximum(W @ h + b, 0.0)
+        return float((self.Wf[-1] @ h + self.bf[-1])[0])
+
+    def exact_forward(self, x):
+        h = [Fraction(v) for v in x]
+        pre = []
+        for W, b in zip(self.W[:-1], self.b[:-1]):
+            p = [sum((w * v for w, v in zip(row, h)), bi) for row, bi in zip(W, b)]
+            pre.append(p)
+            h = [max(v, Fraction(0)) for v in p]
+        (y,) = [sum((w * v for w, v in zip(row, h)), bi) for row, bi in zip(self.W[-1], self.b[-1])]
+        return y, pre
+
+
+def interval_bounds(net: Net, lo, hi, fix, root=None):
+    """Sound pre-activation intervals ``[(l, u)]`` per layer under phase fixings.
+
+    ``fix[l]`` holds +1 (active), -1 (inactive) or 0 per neuron; ``root`` intersects known bounds.
+    """
+    zl, zu = np.asarray(lo, float), np.asarray(hi, float)
+    out = []
+    for k, (W, b) in enumerate(zip(net.Wf[:-1], net.bf[:-1])):
+        Wp, Wn = np.maximum(W, 0), np.minimum(W, 0)
+        l = Wp @ zl + Wn @ zu + b
+        u = Wp @ zu + Wn @ zl + b
+        m = _gamma(W.shape[1] + 2) * (np.abs(W) @ np.maximum(np.abs(zl), np.abs(zu)) + np.abs(b)) + 1e-300
+        l, u = l - m, u + m
+        if root is not None:
+            l, u = np.maximum(l, root[k][0]), np.minimum(u, root[k][1])
+        f = fix[k]
+        l = np.where(f > 0, np.maximum(l, 0.0), l)
+        u = np.where(f < 0, np.minimum(u, 0.0), u)
+        out.append((l, u))
+        zl = np.where(f < 0, 0.0, np.maximum(l, 0.0))
+        zu = np.where(f < 0, 0.0, np.maximum(u, 0.0))
+    return out
+
+
+class Piece:
+    """One piece: inputs in the box with x_i largest, objective ``s (N(x) - x_i)``."""
+
+    def __init__(self, net: Net, dom: Domain, i: int, s: int):
+        self.net, self.dom, self.i, self.s = net, dom, i, s
+        d = net.d
+        self.lo = np.full(d, float(dom.lo))
+        self.hi = np.full(d, float(dom.hi))
+        self.nvar = d + sum(net.sizes)
+        self.offsets = np.cumsum([d] + net.sizes)[:-1].tolist()  # first variable of each layer
+        self.prev = [0] + self.offsets[:-1]  # first variable of the layer feeding each layer
+        self.prev_n = [d] + net.sizes[:-1]
+        rows = [np.eye(self.nvar)[k] - np.eye(self.nvar)[i] for k in range(d) if k != i]  # x_k - x_i <= 0
+        self.piece_A = csr_matrix(np.array(rows).reshape(-1, self.nvar))
+        c = np.zeros(self.nvar)
+        last = net.Wf[-1][0]
+        c[self.offsets[-1]:self.offsets[-1] + len(last)] = s * last if net.sizes else 0
+        if not net.sizes:
+            c[:d] = s * last
+        c[i] -= s
+        self.c, self.c0 = c, s * float(net.bf[-1][0])
+        self.root = None
+        self._solver = None
+
+    # -- the relaxation as an LP -------------------------------------------------------------
+    def _pre_rows(self, k):
+        """Rows giving layer k's pre-activations over all variables: ``P v + b``."""
+        W = self.net.Wf[k]
+        P = np.zeros((W.shape[0], self.nvar))
+        P[:, self.prev[k]:self.prev[k] + self.prev_n[k]] = W
+        return P
+
+    def relaxation(self, bounds, fix, upto=None, box=None):
+        """The triangle relaxation of layers < upto as an LP, in float64.
+
+        Returns ``(A_ub, b_ub, A_eq, b_eq, lb, ub, meta)``; ``meta`` names each row (neuron and
+        kind) so that :meth:`exact_bound` can rebuild the same rows in exact rationals.
+        """
+        n = len(self.net.sizes) if upto is None else upto
+        d = self.net.d
+        lb = np.zeros(self.nvar)
+        ub = np.zeros(self.nvar)
+        lb[:d], ub[:d] = (self.lo, self.hi) if box is None else box
+        R, C, V, bu, mu = [], [], [], [], []  # inequality rows
+        Re, Ce, Ve, be, me = [], [], [], [], []  # equality rows
+        for k in range(d):
+            if k != self.i:
+                r = len(bu)
+                R += [r, r]
+                C += [k, self.i]
+                V += [1.0, -1.0]
+                bu.append(0.0)
+                mu.append(("piece", k))
+        for k in range(n):
+            l, u = bounds[k]
+            f = fix[k]
+            W, b = self.net.Wf[k], self.net.bf[k]
+            cols = np.arange(self.prev[k], self.prev[k] + self.prev_n[k])
+            o = self.offsets[k]
+            for j in range(len(l)):
+                v = o + j
+                nz = W[j] != 0
+                cj, wj = cols[nz].tolist(), W[j][nz].tolist()
+                if f[j] < 0 or u[j] <= 0:
+                    if f[j] < 0 and u[j] > 0:  # p <= 0
+                        r = len(bu)
+                        R += [r] * len(cj)
+                        C += cj
+                        V += wj
+                        bu.append(-b[j])
+                        mu.append(("le0", k, j))
+                    continue
+                ub[v] = max(u[j], 0.0)
+                lb[v] = max(l[j], 0.0)
+                if f[j] > 0 or l[j] >= 0:  # z = p
+                    r = len(be)
+                    Re += [r] * (len(cj) + 1)
+                    Ce += cj + [v]
+                    Ve += wj + [-1.0]
+                    be.append(-b[j])
+                    me.append(("eq", k, j))
+                    continue
+                r = len(bu)  # p - z <= 0
+                R += [r] * (len(cj) + 1)
+                C += cj + [v]
+                V += wj + [-1.0]
+                bu.append(-b[j])
+                mu.append(("pz", k, j))
+                kk = float(np.nextafter(np.nextafter(u[j] / (u[j] - l[j]), np.inf), np.inf))  # rounded up: valid
+                r = len(bu)  # z - kk p <= kk (b - l): rhs rounded up, so still valid
+                R += [r] * (len(cj) + 1)
+                C += cj + [v]
+                V += [-kk * w for w in wj] + [1.0]
+                bu.append(float(np.nextafter(kk * b[j] - kk * l[j], np.inf)) + 4 * U * abs(kk) * (abs(b[j]) + abs(l[j])))
+                mu.append(("tri", k, j, kk))
+        A_ub = csr_matrix((V, (R, C)), shape=(len(bu), self.nvar))
+        A_eq = csr_matrix((Ve, (Re, Ce)), shape=(len(be), self.nvar))
+        return A_ub, np.array(bu), A_eq, np.array(be), lb, ub, (mu, me)
+
+    def exact_bound(self, bounds, fix, box, y_ub, y_eq, meta) -> Fraction | None:
+        """An upper bound of the objective over the node, by weak duality in exact rationals.
+
+        For the float dual ``y`` (taken as exact rationals, y_ub clipped at 0) and every point v of
+        the exactly rebuilt relaxation: ``c v = y A v + r v <= y b + sum_j max(r_j lb_j, r_j ub_j)``
+        with ``r = c - A^T y``. Returns None when a triangle slope fails its exact validity check.
+        """
+        net, d = self.net, self.net.d
+        F0 = Fraction(0)
+        r = {}  # variable index -> coefficient of c - A^T y, sparse
+
+        def sub(v, a):
+            if a:
+                r[v] = r.get(v, F0) - a
+        alpha = [{} for _ in net.sizes]  # per layer: neuron -> multiplier of its row P_j h + b
+        rhs = F0
+        mu, me = meta
+        for yv, m in zip(y_ub, mu):
+            y = Fraction(max(float(yv), 0.0))
+            if y == 0:
+                continue
+            if m[0] == "piece":
+                sub(m[1], y)
+                sub(self.i, -y)
+                continue
+            k, j = m[1], m[2]
+            a = alpha[k]
+            if m[0] == "le0":  # P h + b <= 0
+                a[j] = a.get(j, F0) + y
+            elif m[0] == "pz":  # P h + b - z <= 0
+                a[j] = a.get(j, F0) + y
+                sub(self.offsets[k] + j, -y)
+            else:  # z - kk (P h + b) <= -kk l
+                kk = Fraction(m[3])
+                l, u = Fraction(float(bounds[k][0][j])), Fraction(float(bounds[k][1][j]))
+                if kk * (u - l) < u:
+                    return None
+                a[j] = a.get(j, F0) - kk * y
+                sub(self.offsets[k] + j, y)
+                rhs += -kk * l * y
+        for yv, m in zip(y_eq, me):
+            y = Fraction(float(yv))
+            if y:
+                k, j = m[1], m[2]
+                alpha[k][j] = alpha[k].get(j, F0) + y
+                sub(self.offsets[k] + j, -y)
+        # sum_j alpha_j (W_j h + b_j): the rows' constant parts move to the right-hand side
+        for k, a in enumerate(alpha):
+            W, b = net.W[k], net.b[k]
+            base = self.prev[k]
+            for j, aj in a.items():
+                if not aj:
+                    continue
+                rhs -= aj * b[j]
+                for t, w in enumerate(W[j]):
+                    if w:
+                        sub(base + t, aj * w)
+        # c: s * (W_out z_L + b_out - x_i)
+        (row,), (b0,) = net.W[-1], net.b[-1]
+        cvec = {self.i: Fraction(-self.s)}
+        base = self.offsets[-1] if net.sizes else 0
+        for t, w in enumerate(row):
+            if w:
+                cvec[base + t] = cvec.get(base + t, F0) + self.s * w
+        for v, cv in cvec.items():
+            r[v] = r.get(v, F0) + cv
+        total = rhs + self.s * b0
+        lo_x, hi_x = box
+        for v, rv in r.items():
+            if not rv:
+                continue
+            if v < d:
+                lo, hi = lo_x[v], hi_x[v]
+            else:
+                k = next(kk for kk in range(len(net.sizes) - 1, -1, -1) if v >= self.offsets[kk])
+                j = v - self.offsets[k]
+                lf, uf, f = float(bounds[k][0][j]), float(bounds[k][1][j]), fix[k][j]
+                if f < 0 or uf <= 0:
+                    continue  # z = 0
+                hi = Fraction(max(uf, 0.0))
+                lo = Fraction(max(lf, 0.0)) if (f > 0 or lf >= 0) else F0
+            total += rv * hi if rv > 0 else rv * lo
+        return total
+
+    def solve(self, c, rel):
+        """Float LP: max c v over the relaxation. Returns (value, v, safe upper bound) or None."""
+        A_ub, b_ub, A_eq, b_eq, lb, ub = rel[:6]
+        res = linprog(-c, A_ub=A_ub if A_ub.shape[0] else None, b_ub=b_ub if A_ub.shape[0] else None,
+                      A_eq=A_eq if A_eq.shape[0] else None, b_eq=b_eq if A_eq.shape[0] else None,
+                      bounds=np.column_stack([lb, ub]), method="highs")
+        if res.status == 2:
+            return None  # infeasible (to be confirmed exactly by the caller when it matters)
+        if res.status != 0:
+            raise RuntimeError(f"HiGHS: {res.message}")
+        y_ub = -res.ineqlin.marginals if A_ub.shape[0] else np.zeros(0)
+        y_eq = -res.eqlin.marginals if A_eq.shape[0] else np.zeros(0)
+        return -res.fun, res.x, safe_max(c, rel, y_ub, y_eq, self.net.inexact), (y_ub, y_eq)
+
+    def tighten_root(self, deadline=None):
+        """Root bounds: intervals, then both LP bounds of every unstable neuron, layer by layer."""
+        fix = [np.zeros(n, dtype=np.int8) for n in self.net.sizes]
+        bounds = interval_bounds(self.net, self.lo, self.hi, fix)
+        for k in range(len(self.net.sizes)):
+            rel = self.relaxation(bounds, fix, upto=k)
+            P = self._pre_rows(k)
+            l, u = bounds[k][0].copy(), bounds[k][1].copy()
+            for j in range(len(l)):
+                if deadline is not None and time.perf_counter() > deadline:
+                    break
+                if not (l[j] < 0 < u[j]):
+                    continue
+                for sign in (1, -1):
+                    r = self.solve(sign * P[j], rel)
+                    if r is None:
+                        continue
+                    bnd = r[2] + sign * self.net.bf[k][j] + _gamma(4) * abs(self.net.bf[k][j])
+                    if sign > 0:
+                        u[j] = min(u[j], bnd)
+                    else:
+                        l[j] = max(l[j], -bnd)
+            bounds[k] = (l, u)
+            # later layers' intervals from the tightened ones
+            bounds = bounds[:k + 1] + interval_bounds(self.net, self.lo, self.hi, fix, root=bounds)[k + 1:]
+        self.root = bounds
+        return bounds
+
+    # -- exact closure by z3 -----------------------------------------------------------------
+    def solver(self):
+        """z3 with the piece's exact base: box, piece, exact pre-activations, z >= max(p, 0)."""
+        if self._solver is None:
+            net = self.net
+            x = [z3.Real(f"x{k}") for k in range(net.d)]
+            s = z3.Solver()
+            s.add(*[xk >= q(self.dom.lo) for xk in x], *[xk <= q(self.dom.hi) for xk in x])
+            s.add(*[x[k] <= x[self.i] for k in range(net.d) if k != self.i])
+            h = x
+            pres, zs = [], []
+            for k, (W, b) in enumerate(zip(net.W[:-1], net.b[:-1])):
+                p = [z3.Real(f"p{k}_{j}") for j in range(len(W))]
+                z = [z3.Real(f"z{k}_{j}") for j in range(len(W))]
+                for j, (row, bj) in enumerate(zip(W, b)):
+                    s.add(p[j] == z3.Sum([q(bj)] + [q(w) * v for w, v in zip(row, h) if w != 0]))
+                    s.add(z[j] >= 0, z[j] >= p[j])
+                pres.append(p)
+                zs.append(z)
+                h = z
+            (row,), (b0,) = net.W[-1], net.b[-1]
+            out = z3.Sum([q(b0)] + [q(w) * v for w, v in zip(row, h) if w != 0])
+            self.obj = self.s * (out - x[self.i])
+            self.x, self.p, self.z = x, pres, zs
+            self._solver = s
+        return self._solver
+
+    def close(self, bounds, fix, T, timeout=None, box=None):
+        """z3: does the node's relaxation have a point with objective > T? ("unsat" closes it).
+
+        ``box``: the node's exact input box (Fractions), when the search splits inputs.
+        """
+        s = self.solver()
+        s.push()
+        try:
+            if box is not None:
+                for xk, a, b in zip(self.x, *box):
+                    if a > self.dom.lo:
+                        s.add(xk >= q(a))
+                    if b < self.dom.hi:
+                        s.add(xk <= q(b))
+            for k, (l, u) in enumerate(bounds):
+                f = fix[k]
+                for j in range(len(l)):
+                    p, z = self.p[k][j], self.z[k][j]
+                    if f[j] < 0 or u[j] <= 0:
+                        s.add(z == 0, p <= 0)
+                    elif f[j] > 0 or l[j] >= 0:
+                        s.add(z == p, p >= 0)
+                    else:
+                        lq, uq = _outward(l[j], u[j])
+                        s.add(z * q(uq - lq) <= q(uq) * (p - q(lq)))  # triangle, valid for p in [l, u]
+            s.add(self.obj > q(T))
+            if timeout is not None:
+                s.set("timeout", max(1, int(timeout * 1000)))
+            r = s.check()
+            if r == z3.sat:
+                from maxcert.verify.solvers import to_fraction
+                m = s.model()
+                return "sat", [to_fraction(m.eval(v, model_completion=True)) for v in self.x]
+            return str(r), None
+        finally:
+            s.pop()
+
+    def region_max(self, x, timeout=None):
+        """Exact max of the objective over the closed linear region of x within the piece."""
+        _, pre = self.net.exact_forward(x)
+        s = self.solver()
+        opt = z3.Optimize()
+        opt.add(*s.assertions())
+        for k, p in enumerate(pre):
+            for j, v in enumerate(p):
+                if v >= 0:
+                    opt.add(self.z[k][j] == self.p[k][j], self.p[k][j] >= 0)
+                else:
+                    opt.add(self.z[k][j] == 0, self.p[k][j] <= 0)
+        if timeout is not None:
+            opt.set("timeout", max(1, int(timeout * 1000)))
+        opt.maximize(self.obj)
+        if opt.check() != z3.sat:
+            return None
+        m = opt.model()
+        from maxcert.verify.solvers import to_fraction
+        return [to_fraction(m.eval(v, model_completion=True)) for v in self.x]
+
+
+def _outward(l: float, u: float, bits: int = 16):
+    """``[l, u]`` widened to a grid of 2^-bits: still sound, and z3's rationals stay short."""
+    g = 1 << bits
+    return Fraction(int(np.floor(l * g)), g), Fraction(int(np.ceil(u * g)), g)
+
+
+def safe_max(c, rel, y_ub, y_eq, inexact=True) -> float:
+    """A rigorous upper bound of ``max c v`` over the relaxation from any dual (y_ub >= 0, y_eq).
+
+    Weak duality: ``c v = y A v + r v <= y b + sum_j max(r_j lb_j, r_j ub_j)``, r = c - A^T y,
+    for every feasible v; float64 rounding is covered by explicit margins.
+    """
+    A_ub, b_ub, A_eq, b_eq, lb, ub = rel[:6]
+    y_ub = np.maximum(y_ub, 0.0)
+    r = c - A_ub.T @ y_ub - (A_eq.T @ y_eq if A_eq.shape[0] else 0.0)
+    absAy = abs(A_ub).T @ y_ub + (abs(A_eq).T @ np.abs(y_eq) if A_eq.shape[0] else 0.0)
+    m = A_ub.shape[0] + A_eq.shape[0]
+    g = _gamma(m + 4) + (2 * U if inexact else 0.0)
+    delta = g * (np.abs(c) + absAy)
+    M = np.maximum(np.abs(lb), np.abs(ub))
+    s1 = float(y_ub @ b_ub + (y_eq @ b_eq if A_eq.shape[0] else 0.0))
+    s1_abs = float(y_ub @ np.abs(b_ub) + (np.abs(y_eq) @ np.abs(b_eq) if A_eq.shape[0] else 0.0))
+    s2 = float(np.maximum(r * lb, r * ub).sum())
+    s2_abs = float((np.abs(r) * M).sum())
+    extra = float(delta @ M)
+    total = s1 + s2 + extra
+    return total + _gamma(len(c) + m + 8) * (s1_abs + s2_abs + extra) + g * s1_abs + 1e-300
+
+
+# -- the search ---------------------------------------------------------------------------------
+
+def _float_box(box):
+    """Float bounds containing the exact box (rounded outward)."""
+    lo = np.array([float(v) for v in box[0]])
+    hi = np.array([float(v) for v in box[1]])
+    return np.nextafter(lo, -np.inf), np.nextafter(hi, np.inf)
+
+
+def _children(fix, box, choice):
+    """Two nodes covering the parent: a ReLU phase (p >= 0 | p <= 0) or halves of an input side."""
+    kind, k, j = choice
+    if kind == "relu":
+        for ph in (1, -1):
+            f = [a.copy() for a in fix]
+            f[k][j] = ph
+            yield f, box
+        return
+    mid = (box[0][k] + box[1][k]) / 2
+    lo, hi = list(box[0]), list(box[1])
+    hi[k] = mid
+    yield fix, (box[0], hi)
+    lo[k] = mid
+    yield fix, (lo, box[1])
+
+
+def _branch_choice(piece, bounds, fix, v, fbox, split_inputs, excess=1.0):
+    """What to split. First a ReLU whose interval only crosses 0 by rounding margins (one child is
+    empty, the other exact); then an input side while many first-layer ReLUs cross the box (low d);
+    else the ReLU whose triangle is most violated at the LP point (the most balanced if none)."""
+    net = piece.net
+    cands = []  # (gap, balance, layer, neuron)
+    for k, (l, u) in enumerate(bounds):
+        o = piece.offsets[k]
+        pre = None if v is None else net.Wf[k] @ v[piece.prev[k]:piece.prev[k] + piece.prev_n[k]] + net.bf[k]
+        for j in np.nonzero((fix[k] == 0) & (l < 0) & (u > 0))[0]:
+            gap = 0.0 if v is None else v[o + j] - max(pre[j], 0.0)
+            cands.append((gap, min(-l[j], u[j]) / (u[j] - l[j]), k, int(j)))
+    if excess < 1e-7:  # the relaxation only exceeds T by rounding margins: resolve the thin ReLUs
+        thin = [c for c in cands if c[1] < 1e-7 and c[0] > 0]
+        if thin:
+            c = max(thin)
+            return ("relu", c[2], c[3])
+    width = fbox[1] - fbox[0]
+    wide = width > (piece.hi[0] - piece.lo[0]) / 64  # input splits stop here; ReLU splits always end
+    first = [c for c in cands if c[2] == 0]
+    if split_inputs and len(first) > 2 and wide.any() and excess >= 1e-7:
+        rows = [c[3] for c in first]
+        smear = (np.abs(net.Wf[0][rows]) * width).sum(axis=0) * wide
+        return ("input", int(np.argmax(smear)), 0)
+    if not cands:
+        return None
+    violated = [c for c in cands if c[0] > 1e-9]
+    c = max(violated) if violated else max(cands, key=lambda c: c[1])
+    return ("relu", c[2], c[3])
+
+
+def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above: bool,
+                 deadline=None, tighten=True, split_inputs=None, leaf_proof="dual"):
+    """Branch and bound on one piece.
+
+    Returns a dict: ``status`` "closed" (nothing exceeds the final ``T``) or "unknown";
+    ``best``/``witness``: the best exact objective found above the initial T (``None`` if none);
+    with ``stop_above`` the search ends at the first exact witness above T (certify mode).
+    """
+    piece = Piece(net, dom, i, s)
+    if split_inputs is None:
+        split_inputs = net.d <= 6
+    stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0}
+    if tighten and net.sizes:
+        piece.tighten_root(deadline)
+    else:
+        piece.root = interval_bounds(net, piece.lo, piece.hi, [np.zeros(n, np.int8) for n in net.sizes])
+    best, witness = None, None
+    root_fix = [np.zeros(n, dtype=np.int8) for n in net.sizes]
+    root_box = ([dom.lo] * net.d, [dom.hi] * net.d)
+    heap = [(0.0, 0, root_fix, root_box)]
+    tick = 1
+
+    def left():
+        return None if deadline is None else max(0.05, deadline - time.perf_counter())
+
+    def improve(x):
+        """Exact optimum of x's linear region; raises T when it beats it. True if T moved."""
+        nonlocal best, witness, T
+        w = piece.region_max(x, left())
+        if w is None:
+            return False
+        y, _ = net.exact_forward(w)
+        e = s * (y - w[i])
+        if e > T:
+            best, witness, T = e, w, e
+            return True
+        return False
+
+    def result(status):
+        return {"status": status, "best": best, "witness": witness, "T": T, **stats}
+
+    while heap:
+        if deadline is not None and time.perf_counter() > deadline:
+            return result("unknown")
+        _, _, fix, box = heapq.heappop(heap)
+        stats["nodes"] += 1
+        fbox = _float_box(box)
+        bounds = interval_bounds(net, *fbox, fix, root=piece.root)
+        lp = None
+        if not any(np.any(l > u) for l, u in bounds):  # else empty: a fixed phase contradicts sound bounds
+            rel = piece.relaxation(bounds, fix, box=fbox)
+            lp = piece.solve(piece.c, rel)
+            stats["lps"] += 1
+        tf = float(T)
+        if lp is not None:
+            x = lp[1][:net.d]
+            if s * (net.forward(x) - x[i]) > tf + 1e-12 * (1 + abs(tf)):  # a real point beats T
+                if improve([Fraction(t) for t in x]) and stop_above:
+                    return result("witness")
+                tf = float(T)
+        checked = False
+        if lp is not None and leaf_proof == "dual" and lp[2] + piece.c0 < tf:
+            eb = piece.exact_bound(bounds, fix, box, *lp[3], rel[6])
+            stats["dual"] += 1
+            if eb is not None and eb <= T:
+                continue  # closed: an exact weak-duality bound
+        if lp is None or lp[0] + piece.c0 <= tf + 1e-9 * (1 + abs(tf)):
+            r, xm = piece.close(bounds, fix, T, left(), box)
+            stats["z3"] += 1
+            checked = True
+            if r == "unsat":
+                continue
+            if r == "unknown":
+                return result("unknown")
+        excess = 1.0 if lp is None else (lp[0] + piece.c0 - tf) / (1 + abs(tf))
+        ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], fbox, split_inputs, excess)
+        if ch is None:
+            # every ReLU fixed or stable: the relaxation is exact, so a z3 point is a real witness
+            if not checked:
+                r, xm = piece.close(bounds, fix, T, left(), box)
+                stats["z3"] += 1
+                if r == "unsat":
+                    continue
+                if r == "unknown":
+                    return result("unknown")
+            if not improve(xm):
+                raise RuntimeError("an exact region exceeds T but its optimum was not found")
+            if stop_above:
+                return result("witness")
+            heapq.heappush(heap, (0.0, tick, fix, box))  # re-check against the raised T
+            tick += 1
+            continue
+        key = 0.0 if lp is None else -(lp[0] + piece.c0)
+        for f, bx in _children(fix, box, ch):
+            heapq.heappush(heap, (key, tick, f, bx))
+            tick += 1
+    return result("closed")
+
+
+def _job(args):
+    G, dom, i, s, T, stop_above, timeout, leaf_proof = args
+    deadline = None if timeout is None else time.perf_counter() + timeout
+    net = Net(G)
+    return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
+
+
+def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, jobs=None, leaf_proof="dual"):
+    """Search all 2d pieces (in parallel processes when jobs > 1); results in piece order."""
+    d = sum(1 for n in G.nodes if G.nodes[n]["kind"] == "input")
+    timeout = None if deadline is None else max(0.1, deadline - time.perf_counter())
+    tasks = [(G, dom, i, s, T, stop_above, timeout, leaf_proof) for s in (1, -1) for i in range(d)]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1:
+        return [_job(t) for t in tasks]
+    import multiprocessing as mp
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("spawn")) as ex:
+        return list(ex.map(_job, tasks))
+
+
+def _summary(results) -> str:
+    n = sum(r["nodes"] for r in results)
+    dual = sum(r["dual"] for r in results)
+    z = sum(r["z3"] for r in results)
+    return (f"branch and bound over {len(results)} pieces: {n} nodes; leaves closed by exact "
+            f"weak-duality bounds ({dual} checked) or by z3 ({z} queries)")
+
+
+def _check_domain(dom, strict):
+    if dom.bounded:
+        return True
+    if strict:
+        from maxcert.verify.certify import CertifyError
+        raise CertifyError("--strategy bab needs a bounded domain (unit or box:LO,HI)")
+    return False
+
+
+def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual"):
+    """The exact worst-case error by branch and bound; fields for the Certificate, or None."""
+    from maxcert.verify.certificates import COMPUTED, UNKNOWN
+    from maxcert.verify.certify import exact_error
+
+    if not _check_domain(dom, strict):
+        return None
+    results = run_pieces(G, dom, best, False, deadline, jobs, leaf_proof)
+    cert.method = "bab"
+    cert.queries += sum(r["z3"] for r in results)
+    for r in results:
+        if r["best"] is not None and r["best"] > best:
+            best, best_x = r["best"], r["witness"]
+    e = exact_error(G, best_x)
+    if e != best:
+        raise RuntimeError(f"witness error {e} differs from the search's {best}")
+    if any(r["status"] != "closed" for r in results):
+        return {"status": UNKNOWN, "reason": "timeout in branch and bound; " + _summary(results),
+                    "witness": best_x, "error_at_witness": e, "lower_bound": e}
+    return {"status": COMPUTED, "max_error": e, "upper_bound": e, "lower_bound": e, "witness": best_x,
+                "error_at_witness": e, "reason": _summary(results)}
+
+
+def certify_bab(G, dom: Domain, eps, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual"):
+    """``|N - max| <= eps`` by branch and bound; fields for the Certificate, or None."""
+    from maxcert.verify.certificates import CERTIFIED, REFUTED, UNKNOWN
+    from maxcert.verify.certify import exact_error
+
+    if not _check_domain(dom, strict):
+        return None
+    results = run_pieces(G, dom, eps, True, deadline, jobs, leaf_proof)
+    cert.method = "bab"
+    cert.queries += sum(r["z3"] for r in results)
+    for r in results:
+        if r["status"] == "witness":
+            e = exact_error(G, r["witness"])
+            if e > eps:
+                return {"status": REFUTED, "witness": r["witness"], "error_at_witness": e, "lower_bound": e,
+                            "reason": _summary(results)}
+    if any(r["status"] != "closed" for r in results):
+        return {"status": UNKNOWN, "reason": "timeout in branch and bound; " + _summary(results),
+                    "witness": best_x, "error_at_witness": best, "lower_bound": best}
+    return {"status": CERTIFIED, "upper_bound": eps, "lower_bound": best, "witness": best_x, "error_at_witness": best,
+                "reason": _summary(results)}
