@@ -336,6 +336,17 @@ def check(directory="proofs", quiet=False) -> list:
         rel = p.relative_to(root).as_posix()
         if p.is_file() and rel not in listed and rel != "manifest.json":
             problems.append(f"{rel}: not in manifest.json")
+    import z3
+
+    for p in sorted(root.glob("trees/*.smt2")):  # the stored queries themselves, re-run as written
+        solver = z3.Solver()
+        try:
+            solver.from_file(str(p))
+            r = solver.check()
+        except z3.Z3Exception:
+            r = "unparsable"
+        if r != z3.unsat:
+            problems.append(f"{p.relative_to(root).as_posix()}: no longer proved (z3 answers {r})")
     files, failed = generate(quiet)
     problems += [f"{label}: no longer proved" for label in failed]
     same_mpl = manifest.get("matplotlib") == matplotlib.__version__
