@@ -591,8 +591,9 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
 
 
 def _job(args):
-    G, dom, i, s, T, stop_above, timeout, leaf_proof = args
-    deadline = None if timeout is None else time.perf_counter() + timeout
+    G, dom, i, s, T, stop_above, until, leaf_proof = args
+    # ``until`` is wall-clock time: a piece that waits for a free process gets only what is left
+    deadline = None if until is None else time.perf_counter() + max(0.0, until - time.time())
     net = Net(G)
     return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
 
@@ -600,8 +601,8 @@ def _job(args):
 def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, jobs=None, leaf_proof="dual"):
     """Search all 2d pieces (in parallel processes when jobs > 1); results in piece order."""
     d = sum(1 for n in G.nodes if G.nodes[n]["kind"] == "input")
-    timeout = None if deadline is None else max(0.1, deadline - time.perf_counter())
-    tasks = [(G, dom, i, s, T, stop_above, timeout, leaf_proof) for s in (1, -1) for i in range(d)]
+    until = None if deadline is None else time.time() + max(0.1, deadline - time.perf_counter())
+    tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof) for s in (1, -1) for i in range(d)]
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1:
         return [_job(t) for t in tasks]
