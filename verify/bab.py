@@ -294,29 +294,35 @@ class Piece:
     def tighten_root(self, deadline=None):
         """Root bounds: intervals, then both LP bounds of every unstable neuron, layer by layer."""
         fix = [np.zeros(n, dtype=np.int8) for n in self.net.sizes]
-        bounds = interval_bounds(self.net, self.lo, self.hi, fix)
-        for k in range(len(self.net.sizes)):
-            rel = self.relaxation(bounds, fix, upto=k)
-            P = self._pre_rows(k)
+        self.root = self.tighten(interval_bounds(self.net, self.lo, self.hi, fix), fix, None, 0, deadline)
+        return self.root
+
+    def tighten(self, bounds, fix, box=None, start=0, deadline=None):
+        """Both LP bounds of every unfixed unstable neuron of layers >= start, made sound by safe_max."""
+        lo, hi = (self.lo, self.hi) if box is None else box
+        bounds = list(bounds)
+        for k in range(start, len(self.net.sizes)):
+            rel = self.relaxation(bounds, fix, upto=k, box=box)
+            W, bk = self.net.Wf[k], self.net.bf[k]
             l, u = bounds[k][0].copy(), bounds[k][1].copy()
             for j in range(len(l)):
                 if deadline is not None and time.perf_counter() > deadline:
                     break
-                if not (l[j] < 0 < u[j]):
+                if fix[k][j] != 0 or not (l[j] < 0 < u[j]):
                     continue
+                row = np.zeros(self.nvar)
+                row[self.prev[k]:self.prev[k] + self.prev_n[k]] = W[j]
                 for sign in (1, -1):
-                    r = self.solve(sign * P[j], rel)
+                    r = self.solve(sign * row, rel)
                     if r is None:
                         continue
-                    bnd = r[2] + sign * self.net.bf[k][j] + _gamma(4) * abs(self.net.bf[k][j])
+                    bnd = r[2] + sign * bk[j] + _gamma(4) * abs(bk[j])
                     if sign > 0:
                         u[j] = min(u[j], bnd)
                     else:
                         l[j] = max(l[j], -bnd)
             bounds[k] = (l, u)
-            # later layers' intervals from the tightened ones
-            bounds = bounds[:k + 1] + interval_bounds(self.net, self.lo, self.hi, fix, root=bounds)[k + 1:]
-        self.root = bounds
+            bounds = bounds[:k + 1] + interval_bounds(self.net, lo, hi, fix, root=bounds)[k + 1:]
         return bounds
 
     # -- exact closure by z3 -----------------------------------------------------------------
@@ -492,7 +498,7 @@ def _branch_choice(piece, bounds, fix, v, fbox, split_inputs, excess=1.0):
 
 
 def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above: bool,
-                 deadline=None, tighten=True, split_inputs=None, leaf_proof="dual"):
+                 deadline=None, tighten=True, split_inputs=None, leaf_proof="dual", tighten_nodes=True):
     """Branch and bound on one piece.
 
     Returns a dict: ``status`` "closed" (nothing exceeds the final ``T``) or "unknown";
@@ -539,6 +545,8 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
         stats["nodes"] += 1
         fbox = _float_box(box)
         bounds = interval_bounds(net, *fbox, fix, root=piece.root)
+        if tighten_nodes and len(net.sizes) > 1 and not any(np.any(l > u) for l, u in bounds):
+            bounds = piece.tighten(bounds, fix, fbox, start=1, deadline=deadline)
         lp = None
         if not any(np.any(l > u) for l, u in bounds):  # else empty: a fixed phase contradicts sound bounds
             rel = piece.relaxation(bounds, fix, box=fbox)
