@@ -504,6 +504,15 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     Returns a dict: ``status`` "closed" (nothing exceeds the final ``T``) or "unknown";
     ``best``/``witness``: the best exact objective found above the initial T (``None`` if none);
     with ``stop_above`` the search ends at the first exact witness above T (certify mode).
+
+    Examples
+    --------
+    >>> from maxcert.graphs.evaluate import from_layers
+    >>> from maxcert.verify.domains import UNIT
+    >>> G = from_layers([[[1, -1]], [[1]]], [[0], [0]])          # N(x) = relu(x0 - x1)
+    >>> r = search_piece(Net(G), UNIT, 0, -1, Fraction(0), False)  # where x0 is largest: max - N = x1
+    >>> r["status"], r["T"], r["witness"]
+    ('closed', Fraction(1, 1), [Fraction(1, 1), Fraction(1, 1)])
     """
     piece = Piece(net, dom, i, s)
     if split_inputs is None:
