@@ -110,8 +110,8 @@ def _ratio(ours, theirs):
     (s1, t1), (s2, t2) = ours, theirs
     if s2.startswith("n/a") or s2.startswith("REFUTED, spurious") or s1 == "UNKNOWN":
         return "-"
-    if s2 == "UNKNOWN":
-        return f">= {t2 / max(t1, 1e-3):.0f}x"
+    if s2 == "UNKNOWN":  # only a lower bound, and only when the baseline ran longer than maxcert
+        return f">= {t2 / max(t1, 1e-3):.0f}x" if t2 > t1 else "-"
     return f"{t2 / max(t1, 1e-3):.1f}x"
 
 
