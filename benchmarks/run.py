@@ -132,7 +132,9 @@ class Report:
                  f"{os.cpu_count()} cores. maxcert uses all cores (`--jobs` default); z3 and Marabou one each. "
                  f"Limits: maxcert {self.args.timeout:g} s per query, baselines {self.args.baseline_timeout:g} s. "
                  "A ratio is the baseline's time over maxcert's on the same query in the same run "
-                 "(`>= Nx` when the baseline hit its limit)."), ""]
+                 "(`>= Nx` when the baseline hit its limit). On a model whose exact error maxcert did not "
+                 "finish, e is the largest exact error found (a witness), so 'just above' is only above that. "
+                 "'spurious' marks a REFUTED whose witness, re-evaluated in exact rationals, is not above eps."), ""]
         headers = {
             "models": ["model", "query", "maxcert", "plain z3", "ratio", "Marabou", "ratio"],
             "trees": ["network", "query", "maxcert", "plain z3", "ratio"],
