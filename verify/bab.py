@@ -646,16 +646,24 @@ def _check_domain(dom, strict):
     return False
 
 
+def _search(G, dom, T, stop_above, cert, deadline, jobs, strict, leaf_proof):
+    """All pieces against threshold T, recorded on the certificate; None when the domain is unbounded."""
+    if not _check_domain(dom, strict):
+        return None
+    results = run_pieces(G, dom, T, stop_above, deadline, jobs, leaf_proof)
+    cert.method = "bab"
+    cert.queries += sum(r["z3"] for r in results)
+    return results
+
+
 def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual"):
     """The exact worst-case error by branch and bound; fields for the Certificate, or None."""
     from maxcert.verify.certificates import COMPUTED, UNKNOWN
     from maxcert.verify.certify import exact_error
 
-    if not _check_domain(dom, strict):
+    results = _search(G, dom, best, False, cert, deadline, jobs, strict, leaf_proof)
+    if results is None:
         return None
-    results = run_pieces(G, dom, best, False, deadline, jobs, leaf_proof)
-    cert.method = "bab"
-    cert.queries += sum(r["z3"] for r in results)
     for r in results:
         if r["best"] is not None and r["best"] > best:
             best, best_x = r["best"], r["witness"]
@@ -674,11 +682,9 @@ def certify_bab(G, dom: Domain, eps, cert, deadline, jobs, best_x, best, strict=
     from maxcert.verify.certificates import CERTIFIED, REFUTED, UNKNOWN
     from maxcert.verify.certify import exact_error
 
-    if not _check_domain(dom, strict):
+    results = _search(G, dom, eps, True, cert, deadline, jobs, strict, leaf_proof)
+    if results is None:
         return None
-    results = run_pieces(G, dom, eps, True, deadline, jobs, leaf_proof)
-    cert.method = "bab"
-    cert.queries += sum(r["z3"] for r in results)
     for r in results:
         if r["status"] == "witness":
             e = exact_error(G, r["witness"])

@@ -148,7 +148,7 @@ def _witness(res: solvers.Result, enc: Encoding):
 def _lifted(G, dom, cert):
     """The exact sup of the error through the lifted max-affine form, or None when it does not apply.
 
-    Returns ``(sup, witness, formula list)``; the sup is re-evaluated on the network itself.
+    Returns ``(sup, witness, form)``; the sup is re-evaluated on the network itself.
     """
     d = len(input_nodes(G))
     f = lifting.lift(G, dom)
@@ -165,17 +165,16 @@ def _lifted(G, dom, cert):
         t = Fraction(1)
         while exact_error(G, [t * v for v in w]) <= t:  # the error outgrows every bound along the ray
             t *= 2
-        return sup, [t * v for v in w]
+        return sup, [t * v for v in w], f
     if exact_error(G, w) != sup:
         cert.reason = "lifted sup not attained exactly on the network; not used"
         return None
-    return sup, w
+    return sup, w, f
 
 
-def _prove_cone(G, dom, eps, cert, deadline) -> bool:
+def _prove_cone(G, f, dom, eps, cert, deadline) -> bool:
     """z3 proves ``|f - max| <= eps`` on every piece of the ordered cone (f the lifted form)."""
     d = len(input_nodes(G))
-    f = lifting.lift(G, dom)
     for formulas, x in lifting.cone_queries(f, d, dom, eps):
         res = solvers.check(formulas, x, _left(deadline))
         cert.queries += 1
@@ -218,12 +217,12 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
     if strategy in ("auto", "lifted"):
         lifted = _lifted(G, dom, cert)
         if lifted is not None:
-            sup, w = lifted
+            sup, w, f = lifted
             cert.method = "lifted-cone"
             if sup == UNBOUNDED or sup > eps:
                 e = exact_error(G, w)
                 return _done(cert, t0, status=REFUTED, witness=w, error_at_witness=e, lower_bound=e)
-            if _prove_cone(G, dom, eps, cert, deadline):
+            if _prove_cone(G, f, dom, eps, cert, deadline):
                 return _done(cert, t0, status=CERTIFIED, upper_bound=eps, lower_bound=sup,
                              witness=w, error_at_witness=sup)
         elif strategy == "lifted":
@@ -314,13 +313,13 @@ def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None,
     if strategy in ("auto", "lifted"):
         lifted = _lifted(G, dom, cert)
         if lifted is not None:
-            sup, w = lifted
+            sup, w, f = lifted
             cert.method = "lifted-cone"
             e = exact_error(G, w)
             if sup == UNBOUNDED:
                 return _done(cert, t0, status=COMPUTED, max_error=UNBOUNDED, witness=w, error_at_witness=e,
                              lower_bound=e, reason="the error grows without bound along a ray")
-            if _prove_cone(G, dom, sup, cert, deadline):
+            if _prove_cone(G, f, dom, sup, cert, deadline):
                 return _done(cert, t0, status=COMPUTED, max_error=sup, witness=w, error_at_witness=e,
                              lower_bound=sup, upper_bound=sup)
         elif strategy == "lifted":
