@@ -497,9 +497,29 @@ def _branch_choice(piece, bounds, fix, v, fbox, split_inputs, excess=1.0):
     return ("relu", c[2], c[3])
 
 
+def _split_input(net, bounds, box, fbox, lo0, hi0):
+    """The input side to halve, or None: while more than two first-layer ReLUs cross the node and
+    some side is wider than 1/64 of the domain, the side that smears the most of them."""
+    l, u = bounds[0]
+    cross = (np.minimum(-l, u) > 1e-7 * (u - l))  # crossing by more than rounding margins
+    width = fbox[1] - fbox[0]
+    wide = width > (hi0 - lo0) / 64
+    if cross.sum() <= 2 or not wide.any():
+        return None
+    smear = (np.abs(net.Wf[0][cross]) * width).sum(axis=0) * wide
+    if not smear.max() > 0:
+        return None
+    return ("input", int(np.argmax(smear)), 0)
+
+
 def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above: bool,
-                 deadline=None, tighten=True, split_inputs=None, leaf_proof="dual", tighten_nodes=True):
+                 deadline=None, tighten=False, split_inputs=None, leaf_proof="dual", tighten_nodes=True):
     """Branch and bound on one piece.
+
+    Every node first gets sound linear bounds (:mod:`maxcert.verify.linear_bounds`); when their
+    exact replay is at most T the node is closed. While the box is wide (low d) it is halved along
+    an input side; small boxes go on by ReLU splits, where the node's triangle LP (HiGHS, a guide)
+    proposes and an exact weak-duality bound or z3 closes.
 
     Returns a dict: ``status`` "closed" (nothing exceeds the final ``T``) or "unknown";
     ``best``/``witness``: the best exact objective found above the initial T (``None`` if none);
@@ -514,18 +534,20 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     >>> r["status"], r["T"], r["witness"]
     ('closed', Fraction(1, 1), [Fraction(1, 1), Fraction(1, 1)])
     """
+    from maxcert.verify.linear_bounds import ExactNet, exact_upper, propagate
+
     piece = Piece(net, dom, i, s)
+    ex = ExactNet(net)
     if split_inputs is None:
         split_inputs = net.d <= 6
-    stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0}
+    stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0}
+    root = None
     if tighten and net.sizes:
-        piece.tighten_root(deadline)
-    else:
-        piece.root = interval_bounds(net, piece.lo, piece.hi, [np.zeros(n, np.int8) for n in net.sizes])
+        root = piece.tighten_root(deadline)
     best, witness = None, None
     root_fix = [np.zeros(n, dtype=np.int8) for n in net.sizes]
     root_box = ([dom.lo] * net.d, [dom.hi] * net.d)
-    heap = [(0.0, 0, root_fix, root_box)]
+    heap = [(0.0, 0, root_fix, root_box, root)]
     tick = 1
 
     def left():
@@ -544,30 +566,55 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
             return True
         return False
 
+    def better(x, tf):
+        """A float point whose float objective beats T: polished exactly on its region."""
+        return s * (net.forward(x) - x[i]) > tf + 1e-12 * (1 + abs(tf)) and improve([Fraction(t) for t in x])
+
     def result(status):
         return {"status": status, "best": best, "witness": witness, "T": T, **stats}
+
+    def push(key, children, nb):
+        nonlocal tick
+        for f, bx in children:
+            heapq.heappush(heap, (key, tick, f, bx, nb))
+            tick += 1
 
     while heap:
         if deadline is not None and time.perf_counter() > deadline:
             return result("unknown")
-        _, _, fix, box = heapq.heappop(heap)
+        _, _, fix, box, prior = heapq.heappop(heap)
         stats["nodes"] += 1
         fbox = _float_box(box)
-        bounds = interval_bounds(net, *fbox, fix, root=piece.root)
-        if tighten_nodes and len(net.sizes) > 1 and not any(np.any(l > u) for l, u in bounds):
-            bounds = piece.tighten(bounds, fix, fbox, start=1, deadline=deadline)
-        lp = None
-        if not any(np.any(l > u) for l, u in bounds):  # else empty: a fixed phase contradicts sound bounds
-            rel = piece.relaxation(bounds, fix, box=fbox)
-            lp = piece.solve(piece.c, rel)
-            stats["lps"] += 1
+        nb = propagate(net, *fbox, i, s, fix, prior)
+        if nb.x is None:
+            continue  # empty: the box misses the piece, or a fixed phase contradicts sound bounds
+        bounds = nb.bounds
         tf = float(T)
-        if lp is not None:
-            x = lp[1][:net.d]
-            if s * (net.forward(x) - x[i]) > tf + 1e-12 * (1 + abs(tf)):  # a real point beats T
-                if improve([Fraction(t) for t in x]) and stop_above:
-                    return result("witness")
-                tf = float(T)
+        if better(np.clip(nb.x, *fbox), tf):
+            if stop_above:
+                return result("witness")
+            tf = float(T)
+        if nb.ub <= tf + 1e-9 * (1 + abs(tf)):
+            eu = exact_upper(net, ex, box, i, s, nb.relax)
+            stats["linear"] += 1
+            if eu is None or eu <= T:
+                continue  # closed: an exact linear bound
+        if split_inputs and not any(np.any(f) for f in fix):
+            ch = _split_input(net, bounds, box, fbox, piece.lo, piece.hi)
+            if ch is not None:
+                push(-nb.ub, _children(fix, box, ch), bounds)
+                continue
+        if tighten_nodes and len(net.sizes) > 1:
+            bounds = piece.tighten(bounds, fix, fbox, start=1, deadline=deadline)
+            if any(np.any(l > u) for l, u in bounds):
+                continue
+        rel = piece.relaxation(bounds, fix, box=fbox)
+        lp = piece.solve(piece.c, rel)
+        stats["lps"] += 1
+        if lp is not None and better(lp[1][:net.d], tf):
+            if stop_above:
+                return result("witness")
+            tf = float(T)
         checked = False
         if lp is not None and leaf_proof == "dual" and lp[2] + piece.c0 < tf:
             eb = piece.exact_bound(bounds, fix, box, *lp[3], rel[6])
@@ -583,7 +630,7 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
             if r == "unknown":
                 return result("unknown")
         excess = 1.0 if lp is None else (lp[0] + piece.c0 - tf) / (1 + abs(tf))
-        ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], fbox, split_inputs, excess)
+        ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], fbox, False, excess)
         if ch is None:
             # every ReLU fixed or stable: the relaxation is exact, so a z3 point is a real witness
             if not checked:
@@ -597,13 +644,9 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
                 raise RuntimeError("an exact region exceeds T but its optimum was not found")
             if stop_above:
                 return result("witness")
-            heapq.heappush(heap, (0.0, tick, fix, box))  # re-check against the raised T
-            tick += 1
+            push(0.0, [(fix, box)], bounds)  # re-check against the raised T
             continue
-        key = 0.0 if lp is None else -(lp[0] + piece.c0)
-        for f, bx in _children(fix, box, ch):
-            heapq.heappush(heap, (key, tick, f, bx))
-            tick += 1
+        push(0.0 if lp is None else -(lp[0] + piece.c0), _children(fix, box, ch), bounds)
     return result("closed")
 
 
