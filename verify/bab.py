@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
@@ -28,10 +29,11 @@ import z3
 from maxcert.graphs.evaluate import compile_layers
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import q
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
+import highspy
+from scipy.sparse import csr_matrix, vstack
 
 U = 2.0 ** -53  # unit roundoff of float64
+Z3_SLICE = 2.0  # seconds z3 gets on a leaf before the leaf is split instead
 
 
 def _gamma(n: int) -> float:
@@ -92,6 +94,67 @@ def interval_bounds(net: Net, lo, hi, fix, root=None):
         zl = np.where(f < 0, 0.0, np.maximum(l, 0.0))
         zu = np.where(f < 0, 0.0, np.maximum(u, 0.0))
     return out
+
+
+_QUIET = []
+
+
+def _highs():
+    """A silent HiGHS instance. The first one in a process prints a banner on the C stdout,
+    which would corrupt the CLI's own output, so that one is made with fd 1 pointed at devnull."""
+    if _QUIET:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
+        _QUIET.append(True)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+class LP:
+    """The relaxation as a HiGHS model, kept between solves: a new objective re-solves warm.
+
+    Only a guide: every value it reports is made sound by :func:`safe_max` or checked exactly.
+    """
+
+    def __init__(self, rel):
+        A_ub, b_ub, A_eq, b_eq, lb, ub = rel[:6]
+        self.m_ub = A_ub.shape[0]
+        A = vstack([A_ub, A_eq]).tocsc() if A_eq.shape[0] else A_ub.tocsc()
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = A.shape[1], A.shape[0]
+        model.col_cost_ = np.zeros(A.shape[1])
+        model.col_lower_, model.col_upper_ = lb, ub
+        model.row_lower_ = np.concatenate([np.full(self.m_ub, -highspy.kHighsInf), b_eq])
+        model.row_upper_ = np.concatenate([b_ub, b_eq])
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_, model.a_matrix_.index_, model.a_matrix_.value_ = A.indptr, A.indices, A.data
+        self.h = _highs()
+        self.h.passModel(model)
+        self.n = A.shape[1]
+
+    def maximize(self, c):
+        """(value, x, y_ub >= 0, y_eq) of ``max c x``, or None when infeasible."""
+        h = self.h
+        h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), -np.asarray(c, dtype=np.float64))
+        h.run()
+        st = h.getModelStatus()
+        if st == highspy.HighsModelStatus.kInfeasible:
+            return None
+        if st != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"HiGHS: {h.modelStatusToString(st)}")
+        sol = h.getSolution()
+        y = -np.asarray(sol.row_dual)
+        return -h.getInfo().objective_function_value, np.asarray(sol.col_value), y[:self.m_ub], y[self.m_ub:]
 
 
 class Piece:
@@ -277,19 +340,17 @@ class Piece:
             total += rv * hi if rv > 0 else rv * lo
         return total
 
-    def solve(self, c, rel):
-        """Float LP: max c v over the relaxation. Returns (value, v, safe upper bound) or None."""
-        A_ub, b_ub, A_eq, b_eq, lb, ub = rel[:6]
-        res = linprog(-c, A_ub=A_ub if A_ub.shape[0] else None, b_ub=b_ub if A_ub.shape[0] else None,
-                      A_eq=A_eq if A_eq.shape[0] else None, b_eq=b_eq if A_eq.shape[0] else None,
-                      bounds=np.column_stack([lb, ub]), method="highs")
-        if res.status == 2:
+    def solve(self, c, rel, lp=None):
+        """Float LP: max c v over the relaxation. Returns (value, v, safe upper bound, duals) or None.
+
+        ``lp``: an :class:`LP` already holding ``rel`` (re-solved warm with a new objective).
+        """
+        lp = lp or LP(rel)
+        r = lp.maximize(c)
+        if r is None:
             return None  # infeasible (to be confirmed exactly by the caller when it matters)
-        if res.status != 0:
-            raise RuntimeError(f"HiGHS: {res.message}")
-        y_ub = -res.ineqlin.marginals if A_ub.shape[0] else np.zeros(0)
-        y_eq = -res.eqlin.marginals if A_eq.shape[0] else np.zeros(0)
-        return -res.fun, res.x, safe_max(c, rel, y_ub, y_eq, self.net.inexact), (y_ub, y_eq)
+        val, x, y_ub, y_eq = r
+        return val, x, safe_max(c, rel, y_ub, y_eq, self.net.inexact), (y_ub, y_eq)
 
     def tighten_root(self, deadline=None):
         """Root bounds: intervals, then both LP bounds of every unstable neuron, layer by layer."""
@@ -303,6 +364,7 @@ class Piece:
         bounds = list(bounds)
         for k in range(start, len(self.net.sizes)):
             rel = self.relaxation(bounds, fix, upto=k, box=box)
+            lp = LP(rel)
             W, bk = self.net.Wf[k], self.net.bf[k]
             l, u = bounds[k][0].copy(), bounds[k][1].copy()
             for j in range(len(l)):
@@ -313,7 +375,7 @@ class Piece:
                 row = np.zeros(self.nvar)
                 row[self.prev[k]:self.prev[k] + self.prev_n[k]] = W[j]
                 for sign in (1, -1):
-                    r = self.solve(sign * row, rel)
+                    r = self.solve(sign * row, rel, lp)
                     if r is None:
                         continue
                     bnd = r[2] + sign * bk[j] + _gamma(4) * abs(bk[j])
@@ -622,13 +684,12 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
             if eb is not None and eb <= T:
                 continue  # closed: an exact weak-duality bound
         if lp is None or lp[0] + piece.c0 <= tf + 1e-9 * (1 + abs(tf)):
-            r, xm = piece.close(bounds, fix, T, left(), box)
+            # a short z3 budget: a hard leaf is split further rather than waited on
+            r, xm = piece.close(bounds, fix, T, min(Z3_SLICE, left() or Z3_SLICE), box)
             stats["z3"] += 1
-            checked = True
+            checked = r == "sat"
             if r == "unsat":
                 continue
-            if r == "unknown":
-                return result("unknown")
         excess = 1.0 if lp is None else (lp[0] + piece.c0 - tf) / (1 + abs(tf))
         ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], fbox, False, excess)
         if ch is None:

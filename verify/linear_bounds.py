@@ -182,23 +182,22 @@ def propagate(net, lo, hi, i: int, s: int, fix, prior=None) -> NodeBounds:
 
 
 class ExactNet:
-    """A network's exact weights as integer matrices over a common denominator per layer, so that
+    """A network's exact weights and biases as integers over one denominator per layer, so that
     exact back-substitution is integer arithmetic instead of Fraction arithmetic."""
 
     def __init__(self, net):
-        self.W, self.den, self.b = [], [], net.b
-        for W in net.W:
-            den = 1
-            for row in W:
-                for w in row:
-                    den = math.lcm(den, w.denominator)
-            M = np.array([[int(w * den) for w in row] for row in W], dtype=object)
-            self.W.append(M)
-            self.den.append(den)
+        self.W, self.wden, self.b, self.bden = [], [], [], []
+        for W, b in zip(net.W, net.b):
+            wden = math.lcm(1, *(w.denominator for row in W for w in row))
+            bden = math.lcm(1, *(v.denominator for v in b))
+            self.W.append(np.array([[int(w * wden) for w in row] for row in W], dtype=object))
+            self.b.append(np.array([int(v * bden) for v in b], dtype=object))
+            self.wden.append(wden)
+            self.bden.append(bden)
 
 
 def _dyadic(v: np.ndarray):
-    """Floats as exact integers over one power of two: (ints (object array), exponent)."""
+    """Floats as exact integers over one power of two: ``v = ints * 2**e``."""
     nz = v[v != 0]
     if not len(nz):
         return np.zeros(len(v), dtype=object), 0
@@ -206,47 +205,48 @@ def _dyadic(v: np.ndarray):
     return np.array([int(math.ldexp(float(t), -e)) for t in v], dtype=object), e
 
 
+def _pow2(e: int) -> Fraction:
+    return Fraction(1 << e) if e >= 0 else Fraction(1, 1 << -e)
+
+
 def exact_upper(net, ex: ExactNet, box, i: int, s: int, relax: list) -> Fraction | None:
     """The exact value of the objective's back-substitution bound over the node.
 
     ``box`` is the node's exact input box (Fractions); ``relax`` holds the sound float bounds and
-    slopes of :func:`propagate`. Every choice (chord or lower line) follows the exact sign of its
-    coefficient, and every coefficient is rounded to a float with the difference bounded over
-    ``[l, u]``, so the result is a valid upper bound whatever the float computation did.
-    Returns None when the node's box misses the piece (it is empty).
+    slopes of :func:`propagate`. Each neuron's line (chord or lower line) follows the *exact* sign
+    of its coefficient, and each chord slope is checked exactly, so the result is a valid upper
+    bound whatever the float computation did. Coefficients are kept as integers times one rational
+    scale per layer. Returns None when the node's box misses the piece (the node is empty).
     """
-    F0 = Fraction(0)
     L = len(net.sizes)
-    g = [s * w for w in net.W[-1][0]]  # exact coefficients on the last hidden layer's outputs
+    wden = math.lcm(1, *(w.denominator for w in net.W[-1][0]))
+    g = np.array([int(s * w * wden) for w in net.W[-1][0]], dtype=object)  # g_int * scale
+    scale = Fraction(1, wden)
     const = s * net.b[-1][0]
     for k in range(L - 1, -1, -1):
         r = relax[k]
-        a = [F0] * len(g)
-        for j, gj in enumerate(g):
-            if not gj or r.dead[j]:
-                continue
-            if r.active[j]:
-                a[j] = gj
-            elif gj > 0:
-                l, u, su = Fraction(float(r.l[j])), Fraction(float(r.u[j])), Fraction(float(r.su[j]))
-                if su * (u - l) < u:  # never with the twice-rounded slope; checked, not assumed
-                    su = u / (u - l)
-                a[j] = gj * su
-                const -= gj * su * l
-            elif r.al[j]:
-                a[j] = gj
-        af = np.array([float(t) for t in a])
-        af[np.abs(af) < np.abs(af).max(initial=0.0) * 2.0 ** -80] = 0.0  # keep the integers short
-        for j, (t, tf) in enumerate(zip(a, af)):
-            delta = t - Fraction(float(tf))
-            if delta:  # (a - af) p <= max over p in [l, u]
-                lj, uj = Fraction(float(r.l[j])), Fraction(float(r.u[j]))
-                const += max(delta * lj, delta * uj)
-        ints, e = _dyadic(af)
-        const += sum((Fraction(float(t)) * bj for t, bj in zip(af, net.b[k]) if t), F0)
-        num = ints @ ex.W[k]  # exact integer dot products
-        scale = Fraction(2) ** e / ex.den[k]
-        g = [int(t) * scale for t in num]
-    lam = list(g)
-    lam[i] -= s
-    return input_max_exact(lam, const, list(box[0]), list(box[1]), i)
+        pos = np.array([v > 0 for v in g], dtype=bool)
+        up = r.cross & pos
+        ident = r.active | (r.cross & ~pos & (r.al > 0))
+        for j in np.nonzero(up)[0]:  # the chord must lie above relu on [l, u]: checked exactly
+            l, u = Fraction(float(r.l[j])), Fraction(float(r.u[j]))
+            if Fraction(float(r.su[j])) * (u - l) < u:
+                raise ArithmeticError("a chord slope below u / (u - l)")
+        su, e = _dyadic(np.where(up, r.su, 0.0))
+        one = 1 << -e if e < 0 else 1
+        su = np.array([t if a else (one if b else 0) for t, a, b in zip(su, up, ident)], dtype=object)
+        a = g * su  # coefficients on layer k's pre-activations, times ``ascale``
+        ascale = scale * (_pow2(e) if e < 0 else 1)
+        if e > 0:
+            a = a * (1 << e)
+        if up.any():  # the chords' constants: - sum g_j su_j l_j
+            li, el = _dyadic(np.where(up, r.l, 0.0))
+            const -= int(a[up] @ li[up]) * ascale * _pow2(el)
+        const += Fraction(int(a @ ex.b[k]), ex.bden[k]) * ascale
+        g = a @ ex.W[k]
+        scale = ascale / ex.wden[k]
+    # lam = scale * g - s e_i, as integers over scale's denominator
+    lam = [int(v) * scale.numerator for v in g]
+    lam[i] -= s * scale.denominator
+    m = input_max_exact(lam, Fraction(0), list(box[0]), list(box[1]), i)
+    return None if m is None else m / scale.denominator + const
