@@ -33,6 +33,8 @@ import highspy
 from scipy.sparse import csr_matrix, vstack
 
 U = 2.0 ** -53  # unit roundoff of float64
+SPLIT_BOTH = (6, 12)  # input dimensions where a piece tries ReLU splits alone first, then input splits
+RELU_FIRST_TRY = 4.0  # seconds of that first try
 Z3_SLICE = 2.0  # seconds z3 gets on a leaf before the leaf is split instead
 
 
@@ -601,7 +603,7 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     piece = Piece(net, dom, i, s)
     ex = ExactNet(net)
     if split_inputs is None:
-        split_inputs = net.d <= 6
+        split_inputs = net.d <= SPLIT_BOTH[1]
     stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0}
     root = None
     if tighten and net.sizes:
@@ -716,7 +718,21 @@ def _job(args):
     # ``until`` is wall-clock time: a piece that waits for a free process gets only what is left
     deadline = None if until is None else time.perf_counter() + max(0.0, until - time.time())
     net = Net(G)
-    return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
+    if not SPLIT_BOTH[0] < net.d <= SPLIT_BOTH[1]:
+        return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
+    # middle dimensions: ReLU splits alone are often quick, but they can never close a node that
+    # holds the maximiser (its relaxation touches T); input splits can. So a short try first.
+    first_until = time.perf_counter() + RELU_FIRST_TRY
+    first = search_piece(net, dom, i, s, T, stop_above, first_until if deadline is None else min(deadline, first_until),
+                         split_inputs=False, leaf_proof=leaf_proof)
+    if first["status"] != "unknown" or (deadline is not None and time.perf_counter() >= deadline):
+        return first
+    second = search_piece(net, dom, i, s, first["T"], stop_above, deadline, split_inputs=True, leaf_proof=leaf_proof)
+    for k in ("nodes", "z3", "lps", "dual", "linear"):
+        second[k] += first[k]
+    if second["best"] is None:
+        second["best"], second["witness"] = first["best"], first["witness"]
+    return second
 
 
 def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, jobs=None, leaf_proof="dual"):
@@ -735,10 +751,11 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
 
 def _summary(results) -> str:
     n = sum(r["nodes"] for r in results)
+    lin = sum(r["linear"] for r in results)
     dual = sum(r["dual"] for r in results)
     z = sum(r["z3"] for r in results)
-    return (f"branch and bound over {len(results)} pieces: {n} nodes; leaves closed by exact "
-            f"weak-duality bounds ({dual} checked) or by z3 ({z} queries)")
+    return (f"branch and bound over {len(results)} pieces: {n} nodes; leaves closed by exact linear "
+            f"bounds ({lin} checked), exact weak-duality bounds ({dual} checked) or z3 ({z} queries)")
 
 
 def _check_domain(dom, strict):
