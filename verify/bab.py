@@ -2,17 +2,20 @@
 
 The domain is split into 2d *pieces* (which input is largest, which sign the error has); on each
 piece the target max(x) is the linear x_i and the question is ``max s (N(x) - x_i) <= T``. A node
-of the search fixes some ReLU phases (``p >= 0, z = p`` or ``p <= 0, z = 0``); the two children of
-a split cover their parent, so the leaves cover the piece.
+of the search is an input box and some fixed ReLU phases (``p >= 0, z = p`` or ``p <= 0, z = 0``);
+the two children of a split (halves of an input side, or the two phases of a ReLU) cover their
+parent, so the leaves cover the piece.
 
-* Bounds on every pre-activation are sound: interval arithmetic in float64 with a rigorous
-  rounding margin, tightened at each piece's root by linear programs whose values are made sound
-  from their dual solutions (the Neumaier-Shcherbina bound, again with a rounding margin).
-* HiGHS solves the triangle relaxation of each node in floating point. It only guides: it picks
-  the branching ReLU, proposes witnesses, and says when a node looks closable.
-* A node is closed only when z3 proves, in exact rational arithmetic over the network's exact
-  weights, that its relaxation has no point with ``s (N(x) - x_i) > T``. Witnesses are solved
-  exactly on their linear region by z3 and re-evaluated on the network before they count.
+* Every node first gets linear bounds (:mod:`maxcert.verify.linear_bounds`): sound float64
+  back-substitution for every pre-activation, with rigorous rounding margins. The node closes when
+  the objective's bound, *replayed in exact rationals*, is at most T.
+* Otherwise, while the box is wide and d is small, an input side is halved. Small boxes go on by
+  ReLU splits: HiGHS (through highspy) solves the node's triangle relaxation in floating point,
+  pre-activation bounds are tightened by LPs made sound from their duals (Neumaier-Shcherbina),
+  and the node closes by a weak-duality bound computed in exact rationals from the float dual, or
+  by z3 (UNSAT in exact rational arithmetic over the network's exact weights).
+* Floating point only guides: it picks splits and proposes witnesses. A witness is solved
+  exactly on its linear region by z3 and re-evaluated on the network before it counts.
 """
 
 from __future__ import annotations
