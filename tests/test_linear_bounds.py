@@ -13,7 +13,13 @@ import pytest
 from maxcert.graphs.evaluate import from_layers
 from maxcert.verify import bab
 from maxcert.verify.certify import exact_error, worst_case_error
-from maxcert.verify.linear_bounds import ExactNet, exact_upper, input_max, input_max_exact, propagate
+from maxcert.verify.linear_bounds import (
+    ExactNet,
+    exact_upper,
+    input_max,
+    input_max_exact,
+    propagate,
+)
 from scipy.optimize import linprog
 
 

@@ -27,12 +27,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
 
+import highspy
 import numpy as np
 import z3
 from maxcert.graphs.evaluate import compile_layers
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import q
-import highspy
 from scipy.sparse import csr_matrix, vstack
 
 U = 2.0 ** -53  # unit roundoff of float64
@@ -144,6 +144,8 @@ class LP:
         model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         model.a_matrix_.start_, model.a_matrix_.index_, model.a_matrix_.value_ = A.indptr, A.indices, A.data
         self.h = _highs()
+        # transposes for safe_max, made once per relaxation rather than once per solve
+        self.T = (A_ub.T.tocsr(), abs(A_ub).T.tocsr(), A_eq.T.tocsr(), abs(A_eq).T.tocsr())
         self.h.passModel(model)
         self.n = A.shape[1]
 
@@ -355,7 +357,7 @@ class Piece:
         if r is None:
             return None  # infeasible (to be confirmed exactly by the caller when it matters)
         val, x, y_ub, y_eq = r
-        return val, x, safe_max(c, rel, y_ub, y_eq, self.net.inexact), (y_ub, y_eq)
+        return val, x, safe_max(c, rel, y_ub, y_eq, self.net.inexact, lp.T), (y_ub, y_eq)
 
     def tighten_root(self, deadline=None):
         """Root bounds: intervals, then both LP bounds of every unstable neuron, layer by layer."""
@@ -484,7 +486,7 @@ def _outward(l: float, u: float, bits: int = 16):
     return Fraction(int(np.floor(l * g)), g), Fraction(int(np.ceil(u * g)), g)
 
 
-def safe_max(c, rel, y_ub, y_eq, inexact=True) -> float:
+def safe_max(c, rel, y_ub, y_eq, inexact=True, T=None) -> float:
     """A rigorous upper bound of ``max c v`` over the relaxation from any dual (y_ub >= 0, y_eq).
 
     Weak duality: ``c v = y A v + r v <= y b + sum_j max(r_j lb_j, r_j ub_j)``, r = c - A^T y,
@@ -492,8 +494,9 @@ def safe_max(c, rel, y_ub, y_eq, inexact=True) -> float:
     """
     A_ub, b_ub, A_eq, b_eq, lb, ub = rel[:6]
     y_ub = np.maximum(y_ub, 0.0)
-    r = c - A_ub.T @ y_ub - (A_eq.T @ y_eq if A_eq.shape[0] else 0.0)
-    absAy = abs(A_ub).T @ y_ub + (abs(A_eq).T @ np.abs(y_eq) if A_eq.shape[0] else 0.0)
+    AT_ub, absAT_ub, AT_eq, absAT_eq = T or (A_ub.T, abs(A_ub).T, A_eq.T, abs(A_eq).T)
+    r = c - AT_ub @ y_ub - (AT_eq @ y_eq if A_eq.shape[0] else 0.0)
+    absAy = absAT_ub @ y_ub + (absAT_eq @ np.abs(y_eq) if A_eq.shape[0] else 0.0)
     m = A_ub.shape[0] + A_eq.shape[0]
     g = _gamma(m + 4) + (2 * U if inexact else 0.0)
     delta = g * (np.abs(c) + absAy)

@@ -51,19 +51,17 @@ def input_max(L: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray, i: i
     if t0 > hi[i]:
         return None, None
     ts = np.unique(np.clip(np.concatenate([[t0, hi[i]], hi]), t0, hi[i]))
-    best = np.full(m, -np.inf)
-    arg = np.zeros((m, d))
-    for t in ts:
-        up = np.minimum(hi, t)
-        up[i] = t
-        low = lo.copy()
-        low[i] = t
-        pts = np.where(L > 0, up, low)
-        v = (L * pts).sum(axis=1) + c
-        better = v > best
-        best = np.where(better, v, best)
-        arg[better] = pts[better]
-    return best, arg
+    up = np.minimum(hi[None, :], ts[:, None])  # (nt, d): each coordinate's top for x_i = t
+    up[:, i] = ts
+    low = np.broadcast_to(lo, up.shape).copy()
+    low[:, i] = ts
+    pos = L > 0
+    # value at t: sum_k L_k (top_k if L_k > 0 else low_k)
+    v = (np.where(pos, L, 0.0) @ up.T) + (np.where(pos, 0.0, L) @ low.T) + c[:, None]  # (m, nt)
+    k = np.argmax(v, axis=1)
+    rows = np.arange(m)
+    arg = np.where(pos, up[k], low[k])
+    return v[rows, k], arg
 
 
 def input_max_exact(lam: list, c: Fraction, lo: list, hi: list, i: int):
@@ -219,20 +217,25 @@ def exact_upper(net, ex: ExactNet, box, i: int, s: int, relax: list) -> Fraction
     scale per layer. Returns None when the node's box misses the piece (the node is empty).
     """
     L = len(net.sizes)
-    wden = math.lcm(1, *(w.denominator for w in net.W[-1][0]))
-    g = np.array([int(s * w * wden) for w in net.W[-1][0]], dtype=object)  # g_int * scale
-    scale = Fraction(1, wden)
+    g = ex.W[-1][0] * s  # g_int * scale: the exact coefficients on the last hidden layer's outputs
+    scale = Fraction(1, ex.wden[-1])
     const = s * net.b[-1][0]
     for k in range(L - 1, -1, -1):
         r = relax[k]
         pos = np.array([v > 0 for v in g], dtype=bool)
         up = r.cross & pos
         ident = r.active | (r.cross & ~pos & (r.al > 0))
-        for j in np.nonzero(up)[0]:  # the chord must lie above relu on [l, u]: checked exactly
-            l, u = Fraction(float(r.l[j])), Fraction(float(r.u[j]))
-            if Fraction(float(r.su[j])) * (u - l) < u:
-                raise ArithmeticError("a chord slope below u / (u - l)")
         su, e = _dyadic(np.where(up, r.su, 0.0))
+        if up.any():  # each chord must lie above relu on [l, u]: su (u - l) >= u, checked exactly
+            lu, e2 = _dyadic(np.concatenate([np.where(up, r.l, 0.0), np.where(up, r.u, 0.0)]))
+            li, ui = lu[:len(g)], lu[len(g):]
+            # su_int 2^e (u_int - l_int) 2^e2 >= u_int 2^e2  <=>  su_int (u_int - l_int) >= u_int 2^-e
+            lhs = su[up] * (ui[up] - li[up])
+            rhs = ui[up] * (1 << -e) if e < 0 else ui[up]
+            if e > 0:
+                lhs = lhs * (1 << e)
+            if any(a < b for a, b in zip(lhs, rhs)):
+                raise ArithmeticError("a chord slope below u / (u - l)")
         one = 1 << -e if e < 0 else 1
         su = np.array([t if a else (one if b else 0) for t, a, b in zip(su, up, ident)], dtype=object)
         a = g * su  # coefficients on layer k's pre-activations, times ``ascale``
