@@ -218,3 +218,18 @@ def test_bab_parallel_matches_sequential():
     a = worst_case_error(G, strategy="bab", jobs=1)
     b = worst_case_error(G, strategy="bab", jobs=2)
     assert a.max_error == b.max_error and a.method == b.method == "bab"
+
+
+@pytest.mark.parametrize("quick", [0.0, 30.0])
+def test_quick_pass_and_worker_processes_agree(quick, monkeypatch):
+    """quick = 0: every piece goes to the worker processes; 30 s: all are done in-process."""
+    monkeypatch.setattr(bab, "QUICK_PASS", quick)
+    G = _random_net(11)
+    a = worst_case_error(G, strategy="plain")
+    b = worst_case_error(G, strategy="bab", jobs=2)
+    assert a.max_error == b.max_error == exact_error(G, b.witness)
+    e = a.max_error
+    assert certify(G, e, strategy="bab", jobs=2).status == "CERTIFIED"
+    if e > 0:
+        c = certify(G, e * (1 - Fraction(1, 10**6)), strategy="bab", jobs=2)
+        assert c.status == "REFUTED" and c.error_at_witness > e * (1 - Fraction(1, 10**6))

@@ -38,6 +38,7 @@ from scipy.sparse import csr_matrix, vstack
 U = 2.0 ** -53  # unit roundoff of float64
 SPLIT_BOTH = (6, 12)  # input dimensions where a piece tries ReLU splits alone first, then input splits
 RELU_FIRST_TRY = 4.0  # seconds of that first try
+QUICK_PASS = 0.5  # seconds of in-process search before worker processes are started
 Z3_SLICE = 2.0  # seconds z3 gets on a leaf before the leaf is split instead
 
 
@@ -734,6 +735,11 @@ def _job(args):
     if first["status"] != "unknown" or (deadline is not None and time.perf_counter() >= deadline):
         return first
     second = search_piece(net, dom, i, s, first["T"], stop_above, deadline, split_inputs=True, leaf_proof=leaf_proof)
+    return _merge(first, second)
+
+
+def _merge(first, second):
+    """``second`` continued the search of ``first`` on the same piece (from first's raised T)."""
     for k in ("nodes", "z3", "lps", "dual", "linear"):
         second[k] += first[k]
     if second["best"] is None:
@@ -742,17 +748,36 @@ def _job(args):
 
 
 def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, jobs=None, leaf_proof="dual"):
-    """Search all 2d pieces (in parallel processes when jobs > 1); results in piece order."""
+    """Search all 2d pieces (in parallel processes when jobs > 1); results in piece order.
+
+    With several processes, the pieces are first tried in this process for ``QUICK_PASS`` seconds
+    in all: small problems end before processes could even start. Pieces left open go to the
+    processes, from the threshold their quick try reached.
+    """
     d = sum(1 for n in G.nodes if G.nodes[n]["kind"] == "input")
     until = None if deadline is None else time.time() + max(0.1, deadline - time.perf_counter())
     tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof) for s in (1, -1) for i in range(d)]
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1:
         return [_job(t) for t in tasks]
-    import multiprocessing as mp
+    quick = [None] * len(tasks)
+    t_end = time.time() + QUICK_PASS
+    for n, t in enumerate(tasks):
+        if time.time() >= t_end:
+            break
+        quick[n] = _job(t[:6] + (t_end if until is None else min(until, t_end), leaf_proof))
+        if quick[n]["status"] == "witness":
+            return [r or {"status": "unknown", "best": None, "witness": None, "T": T, "nodes": 0, "z3": 0,
+                          "lps": 0, "dual": 0, "linear": 0} for r in quick]
+    todo = [n for n, r in enumerate(quick) if r is None or r["status"] != "closed"]
+    if todo:
+        import multiprocessing as mp
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=mp.get_context("spawn")) as ex:
-        return list(ex.map(_job, tasks))
+        redo = [tasks[n][:4] + (quick[n]["T"] if quick[n] else T,) + tasks[n][5:] for n in todo]
+        with ProcessPoolExecutor(max_workers=min(jobs, len(redo)), mp_context=mp.get_context("spawn")) as ex:
+            for n, r in zip(todo, ex.map(_job, redo)):
+                quick[n] = r if quick[n] is None else _merge(quick[n], r)
+    return quick
 
 
 def _summary(results) -> str:

@@ -46,7 +46,7 @@ def input_max(L: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray, i: i
     >>> float(v[0]), x[0].tolist()
     (1.0, [1.0, 0.0])
     """
-    m, d = L.shape
+    m = L.shape[0]
     t0 = max(lo[i], lo.max())
     if t0 > hi[i]:
         return None, None
@@ -227,9 +227,9 @@ def exact_upper(net, ex: ExactNet, box, i: int, s: int, relax: list) -> Fraction
         ident = r.active | (r.cross & ~pos & (r.al > 0))
         su, e = _dyadic(np.where(up, r.su, 0.0))
         if up.any():  # each chord must lie above relu on [l, u]: su (u - l) >= u, checked exactly
-            lu, e2 = _dyadic(np.concatenate([np.where(up, r.l, 0.0), np.where(up, r.u, 0.0)]))
+            lu, _ = _dyadic(np.concatenate([np.where(up, r.l, 0.0), np.where(up, r.u, 0.0)]))
             li, ui = lu[:len(g)], lu[len(g):]
-            # su_int 2^e (u_int - l_int) 2^e2 >= u_int 2^e2  <=>  su_int (u_int - l_int) >= u_int 2^-e
+            # su_int 2^e (u_int - l_int) 2^c >= u_int 2^c  <=>  su_int (u_int - l_int) >= u_int 2^-e
             lhs = su[up] * (ui[up] - li[up])
             rhs = ui[up] * (1 << -e) if e < 0 else ui[up]
             if e > 0:
