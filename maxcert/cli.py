@@ -202,7 +202,7 @@ def cmd_certify(args):
     cert = certify(G, eps, args.domain, timeout=args.timeout, smt2=args.smt2, strategy=args.strategy, d=args.d,
                    jobs=args.jobs)
     if cert.status == "CERTIFIED":
-        lines = [f"CERTIFIED: |N(x) - max(x)| <= {cert.eps} for all x in {cert.domain} (z3: unsat, exact rationals)"]
+        lines = [f"CERTIFIED: |N(x) - max(x)| <= {cert.eps} for all x in {cert.domain} ({_proof(cert)})"]
         code = EXIT_OK
     elif cert.status == "REFUTED":
         lines = [f"REFUTED: |N(x) - max(x)| = {cert.error_at_witness} > {cert.eps} at x = {_fmt_point(cert.witness)}",
@@ -213,6 +213,13 @@ def cmd_certify(args):
         code = EXIT_UNKNOWN
     _report(cert, args, lines)
     return code
+
+
+def _proof(cert) -> str:
+    """How the upper bound was proved, in a few words."""
+    if cert.method == "bab":
+        return "branch and bound; every leaf closed in exact rationals, see the note"
+    return "z3: unsat, exact rationals"
 
 
 def cmd_error(args):
@@ -226,7 +233,7 @@ def cmd_error(args):
             lines = [f"max error on {cert.domain}: unbounded; error {cert.error_at_witness} at x = {_fmt_point(cert.witness)}"]
         else:
             lines = [f"max error on {cert.domain}: {cert.max_error} (= {float(cert.max_error):.6g}), exact",
-                     f"attained at x = {_fmt_point(cert.witness)}; z3 proved nothing exceeds it"]
+                     f"attained at x = {_fmt_point(cert.witness)}; nothing exceeds it ({_proof(cert)})"]
         code = EXIT_OK
     else:
         lines = [f"UNKNOWN: {cert.reason or 'resource limit'}; max error >= {cert.lower_bound} "
