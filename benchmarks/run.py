@@ -182,12 +182,13 @@ def bench_models(rep: Report, args):
         for tag, eps in (("eps = e (1 + 1e-6)", e * (1 + Fraction(1, 10**6))),
                          ("eps = e (1 - 1e-6)", e * (1 - Fraction(1, 10**6)))):
             t0 = time.perf_counter()
-            c = certify(G, eps, timeout=args.timeout if exact else args.certify_timeout)
+            limit = args.timeout if exact else args.certify_timeout
+            c = certify(G, eps, timeout=limit)
             ours = (c.status, time.perf_counter() - t0)
             plain = _isolated(_plain_certify, (str(HERE / "models" / f"{name}.json"), eps, "unit", args.baseline_timeout),
                               args.baseline_timeout)
             mara = _isolated(_marabou_certify, (onnx, eps, args.baseline_timeout), args.baseline_timeout)
-            rep.add("models", [name, tag, _fmt(*ours, args.timeout), _fmt(*plain, args.baseline_timeout),
+            rep.add("models", [name, tag, _fmt(*ours, limit), _fmt(*plain, args.baseline_timeout),
                                _ratio(ours, plain), _fmt(*mara, args.baseline_timeout), _ratio(ours, mara)])
             print(" ", tag, ours, plain, mara, flush=True)
 
