@@ -33,18 +33,13 @@ import z3
 from maxcert.graphs.evaluate import compile_layers
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import q
+from maxcert.verify.linear_bounds import U, ExactNet, _gamma, exact_upper, propagate
 from scipy.sparse import csr_matrix, vstack
 
-U = 2.0 ** -53  # unit roundoff of float64
 SPLIT_BOTH = (6, 12)  # input dimensions where a piece tries ReLU splits alone first, then input splits
 RELU_FIRST_TRY = 4.0  # seconds of that first try
 QUICK_PASS = 0.5  # seconds of in-process search before worker processes are started
 Z3_SLICE = 2.0  # seconds z3 gets on a leaf before the leaf is split instead
-
-
-def _gamma(n: int) -> float:
-    """Higham's gamma_n bound on the relative error of an n-term float64 dot product, doubled."""
-    return 2 * n * U / (1 - n * U)
 
 
 class Net:
@@ -605,8 +600,6 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     >>> r["status"], r["T"], r["witness"]
     ('closed', Fraction(1, 1), [Fraction(1, 1), Fraction(1, 1)])
     """
-    from maxcert.verify.linear_bounds import ExactNet, exact_upper, propagate
-
     piece = Piece(net, dom, i, s)
     ex = ExactNet(net)
     if split_inputs is None:
