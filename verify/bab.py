@@ -33,7 +33,7 @@ import z3
 from maxcert.graphs.evaluate import compile_layers
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import q
-from maxcert.verify.linear_bounds import U, ExactNet, _gamma, exact_upper, propagate
+from maxcert.verify.linear_bounds import ExactNet, U, _gamma, exact_upper, propagate
 from scipy.sparse import csr_matrix, vstack
 
 SPLIT_BOTH = (6, 12)  # input dimensions where a piece tries ReLU splits alone first, then input splits
