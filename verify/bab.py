@@ -33,7 +33,14 @@ import z3
 from maxcert.graphs.evaluate import compile_layers
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import q
-from maxcert.verify.linear_bounds import ExactNet, U, _gamma, exact_upper, propagate
+from maxcert.verify.linear_bounds import (
+    ExactNet,
+    U,
+    _gamma,
+    exact_upper,
+    narrow,
+    propagate,
+)
 from scipy.sparse import csr_matrix, vstack
 
 SPLIT_BOTH = (6, 12)  # input dimensions where a piece tries ReLU splits alone first, then input splits
@@ -85,12 +92,8 @@ def interval_bounds(net: Net, lo, hi, fix, root=None):
         l = Wp @ zl + Wn @ zu + b
         u = Wp @ zu + Wn @ zl + b
         m = _gamma(W.shape[1] + 2) * (np.abs(W) @ np.maximum(np.abs(zl), np.abs(zu)) + np.abs(b)) + 1e-300
-        l, u = l - m, u + m
-        if root is not None:
-            l, u = np.maximum(l, root[k][0]), np.minimum(u, root[k][1])
         f = fix[k]
-        l = np.where(f > 0, np.maximum(l, 0.0), l)
-        u = np.where(f < 0, np.minimum(u, 0.0), u)
+        l, u = narrow(l - m, u + m, None if root is None else root[k], f)
         out.append((l, u))
         zl = np.where(f < 0, 0.0, np.maximum(l, 0.0))
         zu = np.where(f < 0, 0.0, np.maximum(u, 0.0))
@@ -532,10 +535,10 @@ def _children(fix, box, choice):
     yield fix, (lo, box[1])
 
 
-def _branch_choice(piece, bounds, fix, v, fbox, split_inputs, excess=1.0):
-    """What to split. First a ReLU whose interval only crosses 0 by rounding margins (one child is
-    empty, the other exact); then an input side while many first-layer ReLUs cross the box (low d);
-    else the ReLU whose triangle is most violated at the LP point (the most balanced if none)."""
+def _branch_choice(piece, bounds, fix, v, excess=1.0):
+    """Which ReLU to split. First one whose interval only crosses 0 by rounding margins (one child
+    is empty, the other exact); else the one whose triangle is most violated at the LP point (the
+    most balanced if none). Input sides are chosen by :func:`_split_input`."""
     net = piece.net
     cands = []  # (gap, balance, layer, neuron)
     for k, (l, u) in enumerate(bounds):
@@ -549,13 +552,6 @@ def _branch_choice(piece, bounds, fix, v, fbox, split_inputs, excess=1.0):
         if thin:
             c = max(thin)
             return ("relu", c[2], c[3])
-    width = fbox[1] - fbox[0]
-    wide = width > (piece.hi[0] - piece.lo[0]) / 64  # input splits stop here; ReLU splits always end
-    first = [c for c in cands if c[2] == 0]
-    if split_inputs and len(first) > 2 and wide.any() and excess >= 1e-7:
-        rows = [c[3] for c in first]
-        smear = (np.abs(net.Wf[0][rows]) * width).sum(axis=0) * wide
-        return ("input", int(np.argmax(smear)), 0)
     if not cands:
         return None
     violated = [c for c in cands if c[0] > 1e-9]
@@ -693,7 +689,7 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
             if r == "unsat":
                 continue
         excess = 1.0 if lp is None else (lp[0] + piece.c0 - tf) / (1 + abs(tf))
-        ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], fbox, False, excess)
+        ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], excess)
         if ch is None:
             # every ReLU fixed or stable: the relaxation is exact, so a z3 point is a real witness
             if not checked:

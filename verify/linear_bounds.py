@@ -93,6 +93,14 @@ class Relax:
     al: np.ndarray
 
 
+def narrow(l, u, prior, f):
+    """Pre-activation bounds intersected with bounds known for a superset (``prior``, or None) and
+    with the fixed phases ``f`` (+1: p >= 0, -1: p <= 0, 0: free)."""
+    if prior is not None:
+        l, u = np.maximum(l, prior[0]), np.minimum(u, prior[1])
+    return np.where(f > 0, np.maximum(l, 0.0), l), np.where(f < 0, np.minimum(u, 0.0), u)
+
+
 def _relax(l, u, f) -> Relax:
     dead = (f < 0) | (u <= 0)
     active = ~dead & ((f > 0) | (l >= 0))
@@ -153,12 +161,8 @@ def propagate(net, lo, hi, i: int, s: int, fix, prior=None) -> NodeBounds:
         if v is None:
             return NodeBounds(bounds, relax, -np.inf, None)
         v = v + err + 1e-300
-        u, l = v[:n], -v[n:]
-        if prior is not None:
-            l, u = np.maximum(l, prior[k][0]), np.minimum(u, prior[k][1])
         f = fix[k]
-        l = np.where(f > 0, np.maximum(l, 0.0), l)
-        u = np.where(f < 0, np.minimum(u, 0.0), u)
+        l, u = narrow(-v[n:], v[:n], None if prior is None else prior[k], f)
         bounds.append((l, u))
         if np.any(l > u):  # a fixed phase contradicts sound bounds: the node is empty
             return NodeBounds(bounds, relax, -np.inf, None)
