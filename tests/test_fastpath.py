@@ -233,3 +233,107 @@ def test_quick_pass_and_worker_processes_agree(quick, monkeypatch):
     if e > 0:
         c = certify(G, e * (1 - Fraction(1, 10**6)), strategy="bab", jobs=2)
         assert c.status == "REFUTED" and c.error_at_witness > e * (1 - Fraction(1, 10**6))
+
+
+# -- branch and bound over ReLU phases (one warm big-M LP per piece) ------------------------------
+
+@pytest.mark.parametrize("seed", range(16))
+def test_phase_bab_matches_plain_on_random_small_networks(seed, monkeypatch):
+    """PHASE_MIN_D = 2 sends every piece to phase_bab; its exact errors and verdicts must be the
+    plain encoding's exactly (the plain single query is the independent method)."""
+    monkeypatch.setattr(bab, "PHASE_MIN_D", 2)
+    G = _random_net(300 + seed)
+    plain = worst_case_error(G, strategy="plain")
+    fast = worst_case_error(G, strategy="bab", jobs=1)
+    assert plain.status == fast.status == "COMPUTED"
+    assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
+    e = plain.max_error
+    assert certify(G, e, strategy="bab", jobs=1).status == "CERTIFIED"
+    if e > 0:
+        below = certify(G, e * (1 - Fraction(1, 10**6)), strategy="bab", jobs=1)
+        assert below.status == "REFUTED" and below.error_at_witness > e * (1 - Fraction(1, 10**6))
+
+
+def _phase_lp(seed, i=0, s=1):
+    from maxcert.verify.phase_bab import PhaseLP
+
+    net = bab.Net(_random_net(seed))
+    piece = bab.Piece(net, UNIT, i, s)
+    return net, piece, PhaseLP(piece, piece.tighten_root())
+
+
+def _bigm_optimum(piece, lp, bounds, alo, ahi):
+    """max of the objective over the node's big-M relaxation, solved exactly by z3 Optimize."""
+    import z3
+    from maxcert.verify.encode import q
+    from maxcert.verify.solvers import to_fraction
+
+    s = piece.solver()
+    opt = z3.Optimize()
+    opt.add(*s.assertions())
+    for (k, j), col in lp.phase.items():
+        a = z3.Real(f"a{k}_{j}")
+        lq, uq = Fraction(float(bounds[k][0][j])), Fraction(float(bounds[k][1][j]))
+        p, z = piece.p[k][j], piece.z[k][j]
+        n = list(lp.acols).index(col)
+        opt.add(a >= int(alo[n]), a <= int(ahi[n]), z <= p - q(lq) * (1 - a), z <= q(uq) * a)
+    for k, (l, u) in enumerate(bounds):
+        for j in range(len(l)):
+            if u[j] <= 0:
+                opt.add(piece.z[k][j] == 0)
+            elif l[j] >= 0:
+                opt.add(piece.z[k][j] == piece.p[k][j])
+    h = opt.maximize(piece.obj)
+    r = opt.check()
+    return None if r == z3.unsat else to_fraction(h.value())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_phase_lp_exact_bound_is_an_upper_bound_of_the_exact_lp(seed):
+    """Weak duality recomputed in integers from HiGHS's dual bounds the exact big-M LP optimum
+    (z3 Optimize over the same rows) from above, and closely, at the root and at fixed nodes;
+    an infeasible node's Farkas sum is negative only if z3 finds the node empty too."""
+    net, piece, lp = _phase_lp(400 + seed)
+    bounds = piece.root
+    rng = np.random.default_rng(seed)
+    na = len(lp.acols)
+    for trial in range(4):
+        alo, ahi = np.zeros(na), np.ones(na)
+        if trial and na:
+            for j in rng.choice(na, size=min(na, trial), replace=False):
+                alo[j] = ahi[j] = rng.integers(2)
+        r = lp.solve(alo, ahi)
+        true = _bigm_optimum(piece, lp, bounds, alo, ahi)
+        if r[0] == "optimal":
+            eb = lp.bound(r[3], alo, ahi)
+            assert true is not None and eb >= true and float(eb - true) < 1e-6
+            assert abs(r[1] - float(true)) < 1e-6
+        else:
+            assert r[0] == "infeasible" and true is None
+            if r[1] is not None:
+                assert min(lp.bound(sg * r[1], alo, ahi, with_c=False) for sg in (1, -1)) < 0
+
+
+def test_phase_lp_bound_from_any_dual_is_valid():
+    """Weak duality needs no optimal dual: random nonnegative multipliers still bound the optimum."""
+    net, piece, lp = _phase_lp(401)
+    na = len(lp.acols)
+    alo, ahi = np.zeros(na), np.ones(na)
+    true = _bigm_optimum(piece, lp, piece.root, alo, ahi)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        y = rng.uniform(0, 2, lp.m) * (rng.uniform(size=lp.m) < 0.5)
+        assert lp.bound(y, alo, ahi) >= true
+
+
+def test_phase_bab_on_seven_inputs_matches_plain():
+    """The default route: d >= PHASE_MIN_D goes to phase_bab (a 7-input, 4x3 network)."""
+    rng = random.Random(5)
+    dims = [7, 4, 3, 1]
+    W = [[[Fraction(rng.randint(-40, 40), 16) for _ in range(dims[k])] for _ in range(dims[k + 1])] for k in range(3)]
+    b = [[Fraction(rng.randint(-16, 16), 16) for _ in range(dims[k + 1])] for k in range(3)]
+    G = from_layers(W, b)
+    assert bab.PHASE_MIN_D <= 7
+    plain = worst_case_error(G, strategy="plain")
+    fast = worst_case_error(G, strategy="bab", jobs=1)
+    assert fast.max_error == plain.max_error == exact_error(G, fast.witness)

@@ -43,8 +43,8 @@ from maxcert.verify.linear_bounds import (
 )
 from scipy.sparse import csr_matrix, vstack
 
-SPLIT_BOTH = (6, 12)  # input dimensions where a piece tries ReLU splits alone first, then input splits
-RELU_FIRST_TRY = 4.0  # seconds of that first try
+SPLIT_INPUTS_UPTO = 12  # input dimensions where search_piece also halves input sides
+PHASE_MIN_D = 7  # from this input dimension on, pieces are searched by phase_bab.search_phases
 QUICK_PASS = 0.5  # seconds of in-process search before worker processes are started
 Z3_SLICE = 2.0  # seconds z3 gets on a leaf before the leaf is split instead
 
@@ -599,7 +599,7 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     piece = Piece(net, dom, i, s)
     ex = ExactNet(net)
     if split_inputs is None:
-        split_inputs = net.d <= SPLIT_BOTH[1]
+        split_inputs = net.d <= SPLIT_INPUTS_UPTO
     stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0}
     root = None
     if tighten and net.sizes:
@@ -714,17 +714,12 @@ def _job(args):
     # ``until`` is wall-clock time: a piece that waits for a free process gets only what is left
     deadline = None if until is None else time.perf_counter() + max(0.0, until - time.time())
     net = Net(G)
-    if not SPLIT_BOTH[0] < net.d <= SPLIT_BOTH[1]:
-        return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
-    # middle dimensions: ReLU splits alone are often quick, but they can never close a node that
-    # holds the maximiser (its relaxation touches T); input splits can. So a short try first.
-    first_until = time.perf_counter() + RELU_FIRST_TRY
-    first = search_piece(net, dom, i, s, T, stop_above, first_until if deadline is None else min(deadline, first_until),
-                         split_inputs=False, leaf_proof=leaf_proof)
-    if first["status"] != "unknown" or (deadline is not None and time.perf_counter() >= deadline):
-        return first
-    second = search_piece(net, dom, i, s, first["T"], stop_above, deadline, split_inputs=True, leaf_proof=leaf_proof)
-    return _merge(first, second)
+    if net.sizes and net.d >= PHASE_MIN_D and leaf_proof == "dual":
+        # input splits stop paying beyond a few inputs: branch on ReLU phases over one warm LP
+        from maxcert.verify.phase_bab import search_phases
+
+        return search_phases(net, dom, i, s, T, stop_above, deadline)
+    return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
 
 
 def _merge(first, second):
