@@ -7,7 +7,8 @@ Every function takes a validated network (see :mod:`maxcert.graphs.schema`). Hid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import networkx as nx
@@ -121,13 +122,16 @@ class Layers:
 
     weights: list
     biases: list
+    _sparse: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_sparse(self):
-        """The layers as scipy CSR matrices and float64 bias vectors."""
-        from scipy.sparse import csr_matrix
+        """The layers as scipy CSR matrices and float64 bias vectors (made once, then kept)."""
+        if self._sparse is None:
+            from scipy.sparse import csr_matrix
 
-        Ws, bs = self.to_numpy()
-        return [csr_matrix(W) for W in Ws], bs
+            Ws, bs = self.to_numpy()
+            self._sparse = ([csr_matrix(W) for W in Ws], bs)
+        return self._sparse
 
     def to_numpy(self, dtype=np.float64):
         """The layers as numpy arrays (rounded to ``dtype``)."""
@@ -146,8 +150,18 @@ class Layers:
         return np.ascontiguousarray(H.T)
 
 
+_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _contents(G: nx.DiGraph) -> tuple:
+    """Everything the compiled layers depend on, compared exactly (a changed graph never matches)."""
+    return (tuple(G.nodes(data="kind")), tuple(G.nodes(data="index")), tuple(G.nodes(data="activation")),
+            tuple(G.nodes(data="bias")),
+            tuple(G.edges(data="weight")), tuple(G.graph.get("inputs", ())), tuple(G.graph.get("outputs", ())))
+
+
 def compile_layers(G: nx.DiGraph) -> Layers:
-    """Compile the network into strict ReLU layers, exactly.
+    """Compile the network into strict ReLU layers, exactly (kept per graph until it changes).
 
     Values that skip layers (inputs or ReLU outputs read more than one layer later) are
     carried through each intermediate layer as ``v = relu(v) - relu(-v)``, which is exact.
@@ -161,6 +175,16 @@ def compile_layers(G: nx.DiGraph) -> Layers:
     >>> L([[1, 5, 2, 0]]).ravel().tolist()
     [5.0]
     """
+    key = _contents(G)
+    hit = _COMPILED.get(G)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    L = _compile(G)
+    _COMPILED[G] = (key, L)
+    return L
+
+
+def _compile(G: nx.DiGraph) -> Layers:
     validate(G)
     forms = affine_forms(G)
     layer = relu_layers(G, forms)

@@ -117,11 +117,11 @@ def test_fixed_phases_that_contradict_the_bounds_empty_the_node():
     assert nb.x is None and nb.ub == -np.inf
 
 
-@pytest.mark.parametrize("first_try", [0.0, 4.0])
+@pytest.mark.parametrize("phase_min_d", [7, 99])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_middle_dimension_search_matches_plain(seed, first_try, monkeypatch):
-    """d = 7: ReLU splits first, then input splits (first_try 0 skips straight to them)."""
-    monkeypatch.setattr(bab, "RELU_FIRST_TRY", first_try)
+def test_middle_dimension_search_matches_plain(seed, phase_min_d, monkeypatch):
+    """d = 7: branch and bound over ReLU phases (the default), or input and ReLU splits (99)."""
+    monkeypatch.setattr(bab, "PHASE_MIN_D", phase_min_d)
     G = _random_net(300 + seed, d=7, widths=[5])
     plain = worst_case_error(G, strategy="plain")
     fast = worst_case_error(G, strategy="bab", jobs=1)

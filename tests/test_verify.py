@@ -272,7 +272,9 @@ def test_local_ascent_improves_on_sampling():
     X = rng.standard_normal((64, 4))
     err = lambda Z: np.abs(evaluate(G, Z)[:, 0] - Z.max(axis=1))  # noqa: E731
     top = X[np.argsort(-err(X))[:4]]
-    climbed = _ascend(G, top, REALS, rng)
+    from maxcert.graphs.evaluate import compile_layers
+
+    climbed = _ascend(compile_layers(G), top, REALS, rng)
     assert err(climbed).max() > 2 * err(top).max()
 
 
@@ -291,3 +293,30 @@ def test_parallel_invariance_matches_sequential(monkeypatch):
     for jobs in (1, 2):
         r = symmetry.prove_invariance(broken, UNIT, jobs=jobs)
         assert not r["proved"] and r["reason"].endswith("sat")
+
+
+def test_polish_reaches_the_optimum_of_the_linear_region():
+    """On N(x) = relu(x0 - x1) with x0 largest the error is x0 - relu(x0 - x1) = x1 on the region
+    x0 >= x1: its optimum over the unit box is 1, at (1, 1), whatever interior point starts."""
+    import numpy as np
+
+    from maxcert.graphs.evaluate import compile_layers, from_layers
+    from maxcert.verify.certify import _polish
+    from maxcert.verify.domains import UNIT
+
+    G = from_layers([[[1, -1]], [[1]]], [[0], [0]])
+    top = _polish(compile_layers(G), np.array([0.7, 0.2]), UNIT)
+    assert exact_error(G, [Fraction(v) for v in top]) == 1
+
+
+def test_compiled_layers_follow_an_edited_graph():
+    """compile_layers keeps its result per graph, but an edited weight must never reuse it."""
+    from maxcert.graphs.evaluate import compile_layers
+
+    G = tree_network(4)
+    a = compile_layers(G)
+    assert compile_layers(G) is a
+    u, v = next(iter(G.out_edges("x0")))
+    G.edges[u, v]["weight"] += Fraction(1, 1000)
+    b = compile_layers(G)
+    assert b is not a and b.weights != a.weights

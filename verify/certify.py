@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import networkx as nx
 import numpy as np
-from maxcert.graphs.evaluate import evaluate, evaluate_exact
+from maxcert.graphs.evaluate import evaluate_exact
 from maxcert.graphs.schema import input_nodes, output_nodes, to_fraction, validate
 from maxcert.verify import lifting, solvers
 from maxcert.verify.certificates import (
@@ -70,8 +70,16 @@ def _round_into(v: float, dom: Domain) -> Fraction:
     return q
 
 
-def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 8):
-    """Float sampling proposes the points of largest error; returns ``[(exact_error, x)]``, best first."""
+def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 8, exact: int = 2):
+    """Float sampling proposes the points of largest error; returns ``[(exact_error, x)]``, best first.
+
+    The ``keep`` best samples are improved by local ascent, the best of those is polished to the
+    optimum of its linear region (a float LP), and the ``exact`` best points are re-evaluated in
+    exact rationals: only those are returned.
+    """
+    from maxcert.graphs.evaluate import compile_layers
+
+    f = compile_layers(G)
     d = len(input_nodes(G))
     rng = np.random.default_rng(seed)
     if dom.bounded:
@@ -82,22 +90,53 @@ def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 
     else:
         scales = np.repeat([1.0, 100.0, 1e4], n // 3 + 1)[:n, None]
         X = rng.standard_normal((n, d)) * scales
-    err = np.abs(evaluate(G, X)[:, 0] - X.max(axis=1))
+    err = np.abs(f(X)[:, 0] - X.max(axis=1))
     order = np.argsort(-err)[:keep]
-    starts = np.vstack([X[order], _ascend(G, X[order], dom, rng)])
-    out = []
-    for row in starts:
-        x = [_round_into(v, dom) for v in row]
-        out.append((exact_error(G, x), x))
+    starts = np.vstack([X[order], _ascend(f, X[order], dom, rng)])
+    serr = np.abs(f(starts)[:, 0] - starts.max(axis=1))
+    starts = starts[np.argsort(-serr)]
+    pts = [[_round_into(v, dom) for v in row] for row in starts[:exact]]
+    if dom.bounded:
+        top = _polish(f, starts[0], dom)
+        if top is not None:
+            pts += [[_round_into(v, dom) for v in top], [min(max(Fraction(v), dom.lo), dom.hi) for v in top]]
+    out = [(exact_error(G, x), x) for x in pts]
     out.sort(key=lambda p: -p[0])
     return out
 
 
-def _ascend(G, starts, dom: Domain, rng, rounds: int = 24, pop: int = 64):
-    """Local ascent of the float error from each start: keep the best of random steps, shrinking them."""
-    from maxcert.graphs.evaluate import compile_layers
+def _polish(f, x, dom: Domain):
+    """The float optimum of the error over x's linear region (its ReLU phases, its largest input and
+    the sign of its error), by one small LP; None when the LP fails. Only a proposal."""
+    from scipy.optimize import linprog
 
-    f = compile_layers(G)
+    Ws, bs = f.to_numpy()
+    d = len(x)
+    A, a = np.eye(d), np.zeros(d)  # the current layer's units as A x + a on the region
+    h = np.asarray(x, dtype=np.float64)
+    rows, rhs = [], []
+    for W, b in zip(Ws[:-1], bs[:-1]):
+        P, p = W @ A, W @ a + b
+        pre = W @ h + b
+        on = pre >= 0
+        sgn = np.where(on, -1.0, 1.0)  # active: -(P x + p) <= 0, inactive: P x + p <= 0
+        rows.append(sgn[:, None] * P)
+        rhs.append(-sgn * p)
+        A, a, h = P * on[:, None], p * on, np.maximum(pre, 0.0)
+    c, c0 = (Ws[-1] @ A)[0], float((Ws[-1] @ a + bs[-1])[0])
+    i = int(np.argmax(x))
+    s = 1.0 if float(c @ x) + c0 >= x[i] else -1.0
+    piece = np.eye(d) - np.eye(d)[i]  # x_k - x_i <= 0
+    obj = -s * c
+    obj[i] += s
+    res = linprog(obj, A_ub=np.vstack(rows + [piece]), b_ub=np.concatenate(rhs + [np.zeros(d)]),
+                  bounds=[(float(dom.lo), float(dom.hi))] * d, method="highs")
+    return np.clip(res.x, float(dom.lo), float(dom.hi)) if res.status == 0 else None
+
+
+def _ascend(f, starts, dom: Domain, rng, rounds: int = 24, pop: int = 64):
+    """Local ascent of the float error (``f``: the compiled layers) from each start: keep the best of
+    random steps, shrinking them."""
     n, d = starts.shape
     cur = starts.copy()
     cur_err = np.abs(f(cur)[:, 0] - cur.max(axis=1))
@@ -151,6 +190,8 @@ def _lifted(G, dom, cert):
     Returns ``(sup, witness, form)``; the sup is re-evaluated on the network itself.
     """
     d = len(input_nodes(G))
+    if not looks_symmetric(G, dom):  # float hint only: it just skips this fast path
+        return None
     f = lifting.lift(G, dom)
     if f is None or not f.is_symmetric(d):
         return None
