@@ -14,6 +14,8 @@ parent, so the leaves cover the piece.
   pre-activation bounds are tightened by LPs made sound from their duals (Neumaier-Shcherbina),
   and the node closes by a weak-duality bound computed in exact rationals from the float dual, or
   by z3 (UNSAT in exact rational arithmetic over the network's exact weights).
+* From ``PHASE_MIN_D`` inputs on, a piece is instead searched over ReLU phases alone, on one warm
+  big-M LP (:mod:`maxcert.verify.phase_bab`).
 * Floating point only guides: it picks splits and proposes witnesses. A witness is solved
   exactly on its linear region by z3 and re-evaluated on the network before it counts.
 """
