@@ -337,3 +337,15 @@ def test_phase_bab_on_seven_inputs_matches_plain():
     plain = worst_case_error(G, strategy="plain")
     fast = worst_case_error(G, strategy="bab", jobs=1)
     assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
+
+
+def test_phase_bab_with_a_constant_neuron():
+    """N(x) = 1 + relu(x0 - x1), the constant ReLU relu(1) stable: on x0 largest the error
+    N - x0 = 1 - x1 peaks at 1 (x1 = 0) and x0 - N = x1 - 1 at 0; on x1 largest N = 1."""
+    from maxcert.verify.phase_bab import search_phases
+
+    net = bab.Net(from_layers([[[0, 0], [1, -1]], [[1, 1]]], [[1, 0], [0]]))
+    want = {(0, 1): 1, (0, -1): 0, (1, 1): 1, (1, -1): 0}
+    for (i, s), e in want.items():
+        r = search_phases(net, UNIT, i, s, Fraction(-1), False)
+        assert r["status"] == "closed" and r["T"] == e

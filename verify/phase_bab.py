@@ -127,8 +127,9 @@ class PhaseLP:
         self.nz_row = np.array([i for col in cols for i, _ in col], dtype=np.int64)
         self.nz_val = _objs([v for col in cols for _, v in col])
         counts = np.array([len(col) for col in cols])
-        self.starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
         self.empty = counts == 0
+        # reduceat needs every start inside the array; an empty column's sum is zeroed afterwards
+        self.starts = np.minimum(np.concatenate([[0], np.cumsum(counts)[:-1]]), max(len(self.nz_row) - 1, 0)).astype(np.int64)
         self.K = 64 + max(D.bit_length() for D in self.D)
         self.cD = _lcm_den(self.c)
         self.c_int = _objs([int(v * self.cD) << self.K for v in self.c])
