@@ -772,7 +772,7 @@ def _summary(results) -> str:
     dual = sum(r["dual"] for r in results)
     z = sum(r["z3"] for r in results)
     return (f"branch and bound over {len(results)} pieces: {n} nodes; leaves closed by exact linear "
-            f"bounds ({lin} checked), exact weak-duality bounds ({dual} checked) or z3 ({z} queries)")
+            f"bounds ({lin} checked), exact weak-duality or Farkas sums ({dual} checked) or z3 ({z} queries)")
 
 
 def _check_domain(dom, strict):
