@@ -106,6 +106,31 @@ def evaluate(G: nx.DiGraph, X) -> np.ndarray:
     return compile_layers(G)(X)
 
 
+def evaluate_nodes(G: nx.DiGraph, X) -> np.ndarray:
+    """Float64 evaluation of a batch node by node, as :func:`evaluate` but without compiling.
+
+    No carry units for values that skip layers (see :func:`compile_layers`), so it stays cheap
+    on the paper's approximators, whose subpool maxima skip layers, when only one batch is needed.
+
+    Examples
+    --------
+    >>> from maxcert.graphs.generators import tree_network
+    >>> evaluate_nodes(tree_network(4), [[1, 5, 2, 0], [-1, -2, -3, -4]]).ravel().tolist()
+    [5.0, -1.0]
+    """
+    X = np.asarray(X, dtype=np.float64)
+    val = {n: X[:, i] for i, n in enumerate(input_nodes(G))}
+    for n in nx.topological_sort(G):
+        a = G.nodes[n]
+        if a["kind"] == "input":
+            continue
+        z = np.full(len(X), float(a["bias"]))
+        for u, _, w in G.in_edges(n, data="weight"):
+            z += float(w) * val[u]
+        val[n] = np.maximum(z, 0.0) if a["activation"] == "relu" else z
+    return np.column_stack([val[o] for o in output_nodes(G)])
+
+
 def output_form(G: nx.DiGraph, forms: dict, o):
     """Affine form of output ``o``'s value over inputs and ReLU nodes."""
     if G.nodes[o]["kind"] == "input" or G.nodes[o]["activation"] == "relu":

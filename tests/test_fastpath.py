@@ -123,15 +123,20 @@ def _random_net(seed):
     return from_layers(W, b)
 
 
-@pytest.mark.parametrize("seed", range(24))
-def test_bab_matches_plain_on_random_small_networks(seed):
-    """Exact worst-case errors agree exactly, and so do the verdicts just above and below them."""
-    G = _random_net(seed)
+def _errors_agree(G):
+    """bab's exact worst-case error is the plain encoding's, attained at its witness; returns it."""
     plain = worst_case_error(G, strategy="plain")
     fast = worst_case_error(G, strategy="bab", jobs=1)
     assert plain.status == fast.status == "COMPUTED"
     assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
-    e = plain.max_error
+    return plain.max_error
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_bab_matches_plain_on_random_small_networks(seed):
+    """Exact worst-case errors agree exactly, and so do the verdicts just above and below them."""
+    G = _random_net(seed)
+    e = _errors_agree(G)
     for eps, verdict in ((e, "CERTIFIED"), (e + Fraction(1, 10**6), "CERTIFIED"), (e - Fraction(1, 10**6), "REFUTED")):
         if eps < 0:
             continue
@@ -243,11 +248,7 @@ def test_phase_bab_matches_plain_on_random_small_networks(seed, monkeypatch):
     plain encoding's exactly (the plain single query is the independent method)."""
     monkeypatch.setattr(bab, "PHASE_MIN_D", 2)
     G = _random_net(300 + seed)
-    plain = worst_case_error(G, strategy="plain")
-    fast = worst_case_error(G, strategy="bab", jobs=1)
-    assert plain.status == fast.status == "COMPUTED"
-    assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
-    e = plain.max_error
+    e = _errors_agree(G)
     assert certify(G, e, strategy="bab", jobs=1).status == "CERTIFIED"
     if e > 0:
         below = certify(G, e * (1 - Fraction(1, 10**6)), strategy="bab", jobs=1)
@@ -293,7 +294,7 @@ def test_phase_lp_exact_bound_is_an_upper_bound_of_the_exact_lp(seed):
     """Weak duality recomputed in integers from HiGHS's dual bounds the exact big-M LP optimum
     (z3 Optimize over the same rows) from above, and closely, at the root and at fixed nodes;
     an infeasible node's Farkas sum is negative only if z3 finds the node empty too."""
-    net, piece, lp = _phase_lp(400 + seed)
+    _, piece, lp = _phase_lp(400 + seed)
     bounds = piece.root
     rng = np.random.default_rng(seed)
     na = len(lp.acols)
@@ -316,7 +317,7 @@ def test_phase_lp_exact_bound_is_an_upper_bound_of_the_exact_lp(seed):
 
 def test_phase_lp_bound_from_any_dual_is_valid():
     """Weak duality needs no optimal dual: random nonnegative multipliers still bound the optimum."""
-    net, piece, lp = _phase_lp(401)
+    _, piece, lp = _phase_lp(401)
     na = len(lp.acols)
     alo, ahi = np.zeros(na), np.ones(na)
     true = _bigm_optimum(piece, lp, piece.root, alo, ahi)

@@ -327,9 +327,8 @@ def test_direct_float_evaluation_matches_the_compiled_layers():
     float evaluations of the same network: they agree to rounding on a skip-heavy approximator."""
     import numpy as np
 
-    from maxcert.graphs.evaluate import evaluate
-    from maxcert.verify.symmetry import _direct
+    from maxcert.graphs.evaluate import evaluate, evaluate_nodes
 
     G = approximator(5, {0: Fraction(1, 8), 1: Fraction(1, 3), 3: Fraction(1, 2)})
     X = np.random.default_rng(0).uniform(0, 1, (40, 5))
-    assert np.allclose(_direct(G, X), evaluate(G, X), rtol=0, atol=1e-12)
+    assert np.allclose(evaluate_nodes(G, X), evaluate(G, X), rtol=0, atol=1e-12)

@@ -513,6 +513,39 @@ def safe_max(c, rel, y_ub, y_eq, inexact=True, T=None) -> float:
 
 # -- the search ---------------------------------------------------------------------------------
 
+class Incumbent:
+    """A piece's threshold T, raised by the best exact objective found (and its point).
+
+    Float points only propose: each is solved exactly on its linear region (z3) and re-evaluated
+    on the network before it can raise T.
+    """
+
+    def __init__(self, piece: Piece, T: Fraction):
+        self.piece, self.T, self.best, self.witness = piece, T, None, None
+
+    def improve(self, x, timeout=None) -> bool:
+        """Exact optimum of x's linear region; raises T when it beats it. True if T moved."""
+        p = self.piece
+        w = p.region_max(x, timeout)
+        if w is None:
+            return False
+        y, _ = p.net.exact_forward(w)
+        e = p.s * (y - w[p.i])
+        if e > self.T:
+            self.best, self.witness, self.T = e, w, e
+            return True
+        return False
+
+    def better(self, x, tf: float, timeout=None) -> bool:
+        """A float point whose float objective beats ``tf`` (float T): polished exactly on its region."""
+        p = self.piece
+        return (p.s * (p.net.forward(x) - x[p.i]) > tf + 1e-12 * (1 + abs(tf))
+                and self.improve([Fraction(t) for t in x], timeout))
+
+    def result(self, status: str, stats: dict) -> dict:
+        return {"status": status, "best": self.best, "witness": self.witness, "T": self.T, **stats}
+
+
 def _float_box(box):
     """Float bounds containing the exact box (rounded outward)."""
     lo = np.array([float(v) for v in box[0]])
@@ -606,7 +639,7 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     root = None
     if tighten and net.sizes:
         root = piece.tighten_root(deadline)
-    best, witness = None, None
+    inc = Incumbent(piece, T)
     root_fix = [np.zeros(n, dtype=np.int8) for n in net.sizes]
     root_box = ([dom.lo] * net.d, [dom.hi] * net.d)
     heap = [(0.0, 0, root_fix, root_box, root)]
@@ -615,25 +648,8 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     def left():
         return None if deadline is None else max(0.05, deadline - time.perf_counter())
 
-    def improve(x):
-        """Exact optimum of x's linear region; raises T when it beats it. True if T moved."""
-        nonlocal best, witness, T
-        w = piece.region_max(x, left())
-        if w is None:
-            return False
-        y, _ = net.exact_forward(w)
-        e = s * (y - w[i])
-        if e > T:
-            best, witness, T = e, w, e
-            return True
-        return False
-
-    def better(x, tf):
-        """A float point whose float objective beats T: polished exactly on its region."""
-        return s * (net.forward(x) - x[i]) > tf + 1e-12 * (1 + abs(tf)) and improve([Fraction(t) for t in x])
-
     def result(status):
-        return {"status": status, "best": best, "witness": witness, "T": T, **stats}
+        return inc.result(status, stats)
 
     def push(key, children, nb):
         nonlocal tick
@@ -651,15 +667,15 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
         if nb.x is None:
             continue  # empty: the box misses the piece, or a fixed phase contradicts sound bounds
         bounds = nb.bounds
-        tf = float(T)
-        if better(np.clip(nb.x, *fbox), tf):
+        tf = float(inc.T)
+        if inc.better(np.clip(nb.x, *fbox), tf, left()):
             if stop_above:
                 return result("witness")
-            tf = float(T)
+            tf = float(inc.T)
         if nb.ub <= tf + 1e-9 * (1 + abs(tf)):
             eu = exact_upper(net, ex, box, i, s, nb.relax)
             stats["linear"] += 1
-            if eu is None or eu <= T:
+            if eu is None or eu <= inc.T:
                 continue  # closed: an exact linear bound
         if split_inputs and not any(np.any(f) for f in fix):
             ch = _split_input(net, bounds, box, fbox, piece.lo, piece.hi)
@@ -673,19 +689,19 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
         rel = piece.relaxation(bounds, fix, box=fbox)
         lp = piece.solve(piece.c, rel)
         stats["lps"] += 1
-        if lp is not None and better(lp[1][:net.d], tf):
+        if lp is not None and inc.better(lp[1][:net.d], tf, left()):
             if stop_above:
                 return result("witness")
-            tf = float(T)
+            tf = float(inc.T)
         checked = False
         if lp is not None and leaf_proof == "dual" and lp[2] + piece.c0 < tf:
             eb = piece.exact_bound(bounds, fix, box, *lp[3], rel[6])
             stats["dual"] += 1
-            if eb is not None and eb <= T:
+            if eb is not None and eb <= inc.T:
                 continue  # closed: an exact weak-duality bound
         if lp is None or lp[0] + piece.c0 <= tf + 1e-9 * (1 + abs(tf)):
             # a short z3 budget: a hard leaf is split further rather than waited on
-            r, xm = piece.close(bounds, fix, T, min(Z3_SLICE, left() or Z3_SLICE), box)
+            r, xm = piece.close(bounds, fix, inc.T, min(Z3_SLICE, left() or Z3_SLICE), box)
             stats["z3"] += 1
             checked = r == "sat"
             if r == "unsat":
@@ -695,13 +711,13 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
         if ch is None:
             # every ReLU fixed or stable: the relaxation is exact, so a z3 point is a real witness
             if not checked:
-                r, xm = piece.close(bounds, fix, T, left(), box)
+                r, xm = piece.close(bounds, fix, inc.T, left(), box)
                 stats["z3"] += 1
                 if r == "unsat":
                     continue
                 if r == "unknown":
                     return result("unknown")
-            if not improve(xm):
+            if not inc.improve(xm, left()):
                 raise RuntimeError("an exact region exceeds T but its optimum was not found")
             if stop_above:
                 return result("witness")

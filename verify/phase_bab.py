@@ -24,7 +24,7 @@ from fractions import Fraction
 
 import highspy
 import numpy as np
-from maxcert.verify.bab import Z3_SLICE, Piece, _highs
+from maxcert.verify.bab import Z3_SLICE, Incumbent, Piece, _highs
 
 INF = highspy.kHighsInf
 DIVE = True
@@ -232,10 +232,10 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
     """
     piece = Piece(net, dom, i, s)
     stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0}
-    best, witness = None, None
+    inc = Incumbent(piece, T)
     bounds = piece.tighten_root(deadline)
     if any(np.any(l > u) for l, u in bounds):
-        return {"status": "closed", "best": None, "witness": None, "T": T, **stats}  # the piece is empty
+        return inc.result("closed", stats)  # the piece is empty
     lp = PhaseLP(piece, bounds)
     keys = sorted(lp.phase, key=lp.phase.get)  # (layer, neuron) of each a, in acols order
     na = len(keys)
@@ -257,24 +257,8 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
                 fix[k][j] = -1
         return fix
 
-    def improve(x):
-        nonlocal best, witness, T
-        w = piece.region_max(x, left())
-        if w is None:
-            return False
-        y, _ = net.exact_forward(w)
-        e = s * (y - w[i])
-        if e > T:
-            best, witness, T = e, w, e
-            return True
-        return False
-
-    def better(x, tf):
-        x = np.clip(x, piece.lo, piece.hi)
-        return s * (net.forward(x) - x[i]) > tf + 1e-12 * (1 + abs(tf)) and improve([Fraction(t) for t in x])
-
     def result(status):
-        return {"status": status, "best": best, "witness": witness, "T": T, **stats}
+        return inc.result(status, stats)
 
     heap = [(0.0, 0, np.zeros(na), np.ones(na))]
     tick = 1
@@ -290,12 +274,12 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
         stats["nodes"] += 1
         r = lp.solve(alo, ahi)
         stats["lps"] += 1
-        tf = float(T)
+        tf = float(inc.T)
         if r[0] == "infeasible":
             if r[1] is not None and any(lp.bound(sg * r[1], alo, ahi, with_c=False) < 0 for sg in (1, -1)):
                 stats["dual"] += 1
                 continue
-            res, _ = piece.close(bounds, fixes(alo, ahi), T, min(Z3_SLICE, left() or Z3_SLICE))
+            res, _ = piece.close(bounds, fixes(alo, ahi), inc.T, min(Z3_SLICE, left() or Z3_SLICE))
             stats["z3"] += 1
             if res == "unsat":
                 continue
@@ -307,13 +291,13 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
             if val <= tf + 1e-9 * (1 + abs(tf)):
                 eb = lp.bound(y, alo, ahi)
                 stats["dual"] += 1
-                if eb <= T:
+                if eb <= inc.T:
                     continue
-            if better(v[:net.d], tf):
+            if inc.better(np.clip(v[:net.d], piece.lo, piece.hi), tf, left()):
                 if stop_above:
                     return result("witness")
-                tf = float(T)
-                if val <= tf + 1e-9 * (1 + abs(tf)) and lp.bound(y, alo, ahi) <= T:
+                tf = float(inc.T)
+                if val <= tf + 1e-9 * (1 + abs(tf)) and lp.bound(y, alo, ahi) <= inc.T:
                     continue
         free = (alo == 0) & (ahi == 1)
         if v is not None and free.any():
@@ -336,13 +320,13 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
         else:
             # every phase fixed: the relaxation is the exact linear region, so z3 decides
             fix = fixes(alo, ahi)
-            res, xm = piece.close(bounds, fix, T, left())
+            res, xm = piece.close(bounds, fix, inc.T, left())
             stats["z3"] += 1
             if res == "unsat":
                 continue
             if res == "unknown":
                 return result("unknown")
-            if not improve(xm):
+            if not inc.improve(xm, left()):
                 raise RuntimeError("an exact region exceeds T but its optimum was not found")
             if stop_above:
                 return result("witness")

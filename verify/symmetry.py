@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import z3
 
-from maxcert.graphs.evaluate import affine_forms, output_form
+from maxcert.graphs.evaluate import affine_forms, evaluate_nodes, output_form
 from maxcert.graphs.schema import input_nodes, output_nodes
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import linear, q
@@ -33,24 +33,8 @@ def looks_symmetric(G: nx.DiGraph, dom: Domain, n: int = 256, seed: int = 1) -> 
     X = rng.uniform(float(dom.lo), float(dom.hi), (n, d)) if dom.bounded else rng.standard_normal((n, d)) * 10
     P = np.array([rng.permutation(d) for _ in range(n)])
     Xp = np.take_along_axis(X, P, axis=1)
-    y, yp = _direct(G, np.vstack([X, Xp]))[:, 0].reshape(2, n)
+    y, yp = evaluate_nodes(G, np.vstack([X, Xp]))[:, 0].reshape(2, n)
     return bool(np.all(np.abs(y - yp) <= 1e-9 * (1 + np.abs(y))))
-
-
-def _direct(G: nx.DiGraph, X: np.ndarray) -> np.ndarray:
-    """Float64 evaluation node by node: unlike the compiled layers (see
-    :func:`maxcert.graphs.evaluate.compile_layers`), no carry units for skip connections, so it
-    stays cheap on the paper's approximators, whose subpool maxima skip layers."""
-    val = {n: X[:, i] for i, n in enumerate(input_nodes(G))}
-    for n in nx.topological_sort(G):
-        a = G.nodes[n]
-        if a["kind"] == "input":
-            continue
-        z = np.full(len(X), float(a["bias"]))
-        for u, _, w in G.in_edges(n, data="weight"):
-            z += float(w) * val[u]
-        val[n] = np.maximum(z, 0.0) if a["activation"] == "relu" else z
-    return np.column_stack([val[o] for o in output_nodes(G)])
 
 
 def inline_output(G: nx.DiGraph, x: list) -> z3.ArithRef:
