@@ -15,10 +15,13 @@ from maxcert.verify import bab
 from maxcert.verify.certify import exact_error, worst_case_error
 from maxcert.verify.linear_bounds import (
     ExactNet,
+    _limbs,
+    exact_matvec,
     exact_upper,
     input_max,
     input_max_exact,
     propagate,
+    propagate_many,
 )
 from scipy.optimize import linprog
 
@@ -89,7 +92,8 @@ def test_bounds_contain_every_sampled_point(seed):
 def test_exact_bound_by_hand():
     # N = relu(x0 + x1 - 1) on [0,1]^2 where x0 is largest: p in [-1, 1], chord relu(p) <= (p + 1)/2,
     # so N - x0 <= (x1 - x0)/2 <= 0; the true maximum is 0 (at x0 = x1 = 1), and the bound is
-    # 0 up to the outward rounding of the chord and of the bounds
+    # 0 up to the outward rounding of the chord and of the bounds: the slope 1/2 is rounded up to
+    # 24 significant bits (SLOPE_BITS), so the bound 2 su - 1 is below 2^-23 plus a few ulps
     G = from_layers([[[1, 1]], [[1]]], [[-1], [0]])
     net = bab.Net(G)
     fix = [np.zeros(1, np.int8)]
@@ -97,7 +101,7 @@ def test_exact_bound_by_hand():
     (l, u), = nb.bounds
     assert -1 - 1e-12 < l[0] <= -1 and 1 <= u[0] < 1 + 1e-12
     eu = exact_upper(net, ExactNet(net), ([Fraction(0)] * 2, [Fraction(1)] * 2), 0, 1, nb.relax)
-    assert 0 <= eu < Fraction(1, 10**12)
+    assert 0 <= eu < Fraction(1, 2**22)
 
 
 def test_a_chord_below_relu_is_rejected():
@@ -127,3 +131,44 @@ def test_middle_dimension_search_matches_plain(seed, phase_min_d, monkeypatch):
     fast = worst_case_error(G, strategy="bab", jobs=1)
     assert plain.status == fast.status == "COMPUTED"
     assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_exact_matvec_equals_the_object_matmul(seed):
+    """Limb products in int64 give the same integers as Python's own arithmetic, whatever the sizes."""
+    rng = random.Random(seed)
+    n, m = rng.randint(1, 70), rng.randint(1, 9)
+    wbits, abits = rng.choice([3, 30, 60, 100]), rng.choice([1, 50, 200])
+    W = np.array([[rng.randint(-(1 << wbits), 1 << wbits) for _ in range(m)] for _ in range(n)], dtype=object)
+    a = np.array([rng.randint(-(1 << abits), 1 << abits) * rng.randint(0, 1) for _ in range(n)], dtype=object)
+    got = exact_matvec(a, W, _limbs(W))
+    assert [int(v) for v in got] == [sum(int(a[t]) * int(W[t, j]) for t in range(n)) for j in range(m)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_batched_propagation_matches_one_node_at_a_time(seed):
+    """One batch of nodes (boxes, fixed phases, priors, empty ones among them) gives each node the
+    bounds it gets alone, up to float summation order (the margins cover either order)."""
+    G = _random_net(40 + seed)
+    net, rng = bab.Net(G), np.random.default_rng(seed)
+    i, s = 0, int(rng.choice([-1, 1]))
+    N = 7
+    lo = np.floor(rng.uniform(0, 0.75, (N, net.d)) * 8) / 8
+    hi = lo + 0.25
+    hi[3, i] = 0.0  # x_i <= 0 < lo of some other side, or an empty box: this node is empty
+    lo[3] = 0.125
+    fix = [rng.integers(-1, 2, (N, n)).astype(np.int8) * (rng.random((N, n)) < 0.3) for n in net.sizes]
+    root = propagate(net, np.zeros(net.d), np.ones(net.d), i, s, [np.zeros(n, np.int8) for n in net.sizes])
+    prior = [(np.tile(l, (N, 1)), np.tile(u, (N, 1))) for l, u in root.bounds]
+    many = propagate_many(net, lo, hi, i, s, fix, prior)
+    assert many.empty[3]
+    for j in range(N):
+        one = propagate(net, lo[j], hi[j], i, s, [f[j] for f in fix], [(l[j], u[j]) for l, u in prior])
+        got = many.node(j)
+        assert (one.x is None) == (got.x is None)
+        if one.x is None:
+            continue
+        assert got.ub == pytest.approx(one.ub, rel=1e-12, abs=1e-12)
+        for (l1, u1), (l2, u2) in zip(one.bounds, got.bounds):
+            np.testing.assert_allclose(l2, l1, rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(u2, u1, rtol=1e-12, atol=1e-12)

@@ -40,13 +40,15 @@ from maxcert.verify.linear_bounds import (
     U,
     _gamma,
     exact_upper,
+    exact_upper_many,
     narrow,
-    propagate,
+    propagate_many,
 )
 from scipy.sparse import csr_matrix, vstack
 
 SPLIT_INPUTS_UPTO = 12  # input dimensions where search_piece also halves input sides
 PHASE_MIN_D = 7  # from this input dimension on, pieces are searched by phase_bab.search_phases
+BATCH = 32  # nodes popped together for one batched bound propagation
 QUICK_PASS = 0.5  # seconds of in-process search before worker processes are started
 Z3_SLICE = 2.0  # seconds z3 gets on a leaf before the leaf is split instead
 
@@ -595,18 +597,33 @@ def _branch_choice(piece, bounds, fix, v, excess=1.0):
 
 
 def _split_input(net, bounds, box, fbox, lo0, hi0):
-    """The input side to halve, or None: while more than two first-layer ReLUs cross the node and
-    some side is wider than 1/64 of the domain, the side that smears the most of them."""
+    """The input side to halve, or None: while more than one first-layer ReLU crosses the node and
+    some side is wider than 2^-10 of the domain, the side that smears the most of them. (Input
+    splits cost a batched propagation; a ReLU split costs LPs, so boxes are split long.)"""
     l, u = bounds[0]
     cross = (np.minimum(-l, u) > 1e-7 * (u - l))  # crossing by more than rounding margins
     width = fbox[1] - fbox[0]
-    wide = width > (hi0 - lo0) / 64
-    if cross.sum() <= 2 or not wide.any():
+    wide = width > (hi0 - lo0) / 1024
+    if cross.sum() <= 1 or not wide.any():
         return None
     smear = (np.abs(net.Wf[0][cross]) * width).sum(axis=0) * wide
     if not smear.max() > 0:
         return None
     return ("input", int(np.argmax(smear)), 0)
+
+
+def _propagate_batch(net: Net, batch, i: int, s: int):
+    """:func:`propagate_many` over heap entries ``(key, tick, fix, box, prior)``."""
+    boxes = [_float_box(e[3]) for e in batch]
+    lo, hi = np.array([b[0] for b in boxes]), np.array([b[1] for b in boxes])
+    fix = [np.array([e[2][k] for e in batch]) for k in range(len(net.sizes))]
+    prior = None
+    if any(e[4] is not None for e in batch):
+        prior = []
+        for k, n in enumerate(net.sizes):
+            inf = (np.full(n, -np.inf), np.full(n, np.inf))
+            prior.append(tuple(np.array([(e[4][k] if e[4] is not None else inf)[t] for e in batch]) for t in (0, 1)))
+    return propagate_many(net, lo, hi, i, s, fix, prior)
 
 
 def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above: bool,
@@ -660,70 +677,79 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     while heap:
         if deadline is not None and time.perf_counter() > deadline:
             return result("unknown")
-        _, _, fix, box, prior = heapq.heappop(heap)
-        stats["nodes"] += 1
-        fbox = _float_box(box)
-        nb = propagate(net, *fbox, i, s, fix, prior)
-        if nb.x is None:
-            continue  # empty: the box misses the piece, or a fixed phase contradicts sound bounds
-        bounds = nb.bounds
+        # the best few nodes share one batched propagation: per-node numpy overheads dominate otherwise
+        batch = [heapq.heappop(heap) for _ in range(min(BATCH, len(heap)))]
+        nbs = _propagate_batch(net, batch, i, s)
         tf = float(inc.T)
-        if inc.better(np.clip(nb.x, *fbox), tf, left()):
-            if stop_above:
-                return result("witness")
+        # the nodes whose float bound already closes them get their exact replay in one batch too
+        ok = [j for j in range(len(batch)) if nbs.ub[j] <= tf + 1e-9 * (1 + abs(tf))]
+        eus = dict(zip(ok, exact_upper_many(net, ex, [batch[j][3] for j in ok], i, s, nbs.relax, ok))) if ok else {}
+        for j, (_, _, fix, box, _) in enumerate(batch):
+            if deadline is not None and time.perf_counter() > deadline:
+                return result("unknown")
+            stats["nodes"] += 1
+            fbox = _float_box(box)
+            nb = nbs.node(j)
+            if nb.x is None:
+                continue  # empty: the box misses the piece, or a fixed phase contradicts sound bounds
+            bounds = nb.bounds
             tf = float(inc.T)
-        if nb.ub <= tf + 1e-9 * (1 + abs(tf)):
-            eu = exact_upper(net, ex, box, i, s, nb.relax)
-            stats["linear"] += 1
-            if eu is None or eu <= inc.T:
-                continue  # closed: an exact linear bound
-        if split_inputs and not any(np.any(f) for f in fix):
-            ch = _split_input(net, bounds, box, fbox, piece.lo, piece.hi)
-            if ch is not None:
-                push(-nb.ub, _children(fix, box, ch), bounds)
-                continue
-        if tighten_nodes and len(net.sizes) > 1:
-            bounds = piece.tighten(bounds, fix, fbox, start=1, deadline=deadline)
-            if any(np.any(l > u) for l, u in bounds):
-                continue
-        rel = piece.relaxation(bounds, fix, box=fbox)
-        lp = piece.solve(piece.c, rel)
-        stats["lps"] += 1
-        if lp is not None and inc.better(lp[1][:net.d], tf, left()):
-            if stop_above:
-                return result("witness")
-            tf = float(inc.T)
-        checked = False
-        if lp is not None and leaf_proof == "dual" and lp[2] + piece.c0 < tf:
-            eb = piece.exact_bound(bounds, fix, box, *lp[3], rel[6])
-            stats["dual"] += 1
-            if eb is not None and eb <= inc.T:
-                continue  # closed: an exact weak-duality bound
-        if lp is None or lp[0] + piece.c0 <= tf + 1e-9 * (1 + abs(tf)):
-            # a short z3 budget: a hard leaf is split further rather than waited on
-            r, xm = piece.close(bounds, fix, inc.T, min(Z3_SLICE, left() or Z3_SLICE), box)
-            stats["z3"] += 1
-            checked = r == "sat"
-            if r == "unsat":
-                continue
-        excess = 1.0 if lp is None else (lp[0] + piece.c0 - tf) / (1 + abs(tf))
-        ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], excess)
-        if ch is None:
-            # every ReLU fixed or stable: the relaxation is exact, so a z3 point is a real witness
-            if not checked:
-                r, xm = piece.close(bounds, fix, inc.T, left(), box)
+            if inc.better(np.clip(nb.x, *fbox), tf, left()):
+                if stop_above:
+                    return result("witness")
+                tf = float(inc.T)
+            if nb.ub <= tf + 1e-9 * (1 + abs(tf)):
+                eu = eus[j] if j in eus else exact_upper(net, ex, box, i, s, nb.relax)
+                stats["linear"] += 1
+                if eu is None or eu <= inc.T:
+                    continue  # closed: an exact linear bound
+            if split_inputs and not any(np.any(f) for f in fix):
+                ch = _split_input(net, bounds, box, fbox, piece.lo, piece.hi)
+                if ch is not None:
+                    push(-nb.ub, _children(fix, box, ch), bounds)
+                    continue
+            if tighten_nodes and len(net.sizes) > 1:
+                bounds = piece.tighten(bounds, fix, fbox, start=1, deadline=deadline)
+                if any(np.any(l > u) for l, u in bounds):
+                    continue
+            rel = piece.relaxation(bounds, fix, box=fbox)
+            lp = piece.solve(piece.c, rel)
+            stats["lps"] += 1
+            if lp is not None and inc.better(lp[1][:net.d], tf, left()):
+                if stop_above:
+                    return result("witness")
+                tf = float(inc.T)
+            checked = False
+            if lp is not None and leaf_proof == "dual" and lp[2] + piece.c0 < tf:
+                eb = piece.exact_bound(bounds, fix, box, *lp[3], rel[6])
+                stats["dual"] += 1
+                if eb is not None and eb <= inc.T:
+                    continue  # closed: an exact weak-duality bound
+            if lp is None or lp[0] + piece.c0 <= tf + 1e-9 * (1 + abs(tf)):
+                # a short z3 budget: a hard leaf is split further rather than waited on
+                r, xm = piece.close(bounds, fix, inc.T, min(Z3_SLICE, left() or Z3_SLICE), box)
                 stats["z3"] += 1
+                checked = r == "sat"
                 if r == "unsat":
                     continue
-                if r == "unknown":
-                    return result("unknown")
-            if not inc.improve(xm, left()):
-                raise RuntimeError("an exact region exceeds T but its optimum was not found")
-            if stop_above:
-                return result("witness")
-            push(0.0, [(fix, box)], bounds)  # re-check against the raised T
-            continue
-        push(0.0 if lp is None else -(lp[0] + piece.c0), _children(fix, box, ch), bounds)
+            excess = 1.0 if lp is None else (lp[0] + piece.c0 - tf) / (1 + abs(tf))
+            ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], excess)
+            if ch is None:
+                # every ReLU fixed or stable: the relaxation is exact, so a z3 point is a real witness
+                if not checked:
+                    r, xm = piece.close(bounds, fix, inc.T, left(), box)
+                    stats["z3"] += 1
+                    if r == "unsat":
+                        continue
+                    if r == "unknown":
+                        return result("unknown")
+                if not inc.improve(xm, left()):
+                    raise RuntimeError("an exact region exceeds T but its optimum was not found")
+                if stop_above:
+                    return result("witness")
+                push(0.0, [(fix, box)], bounds)  # re-check against the raised T
+                continue
+            push(0.0 if lp is None else -(lp[0] + piece.c0), _children(fix, box, ch), bounds)
     return result("closed")
 
 
