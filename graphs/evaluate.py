@@ -7,14 +7,13 @@ Every function takes a validated network (see :mod:`maxcert.graphs.schema`). Hid
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import networkx as nx
 import numpy as np
 
-from maxcert.graphs.schema import GraphError, input_nodes, output_nodes, to_fraction, validate
+from maxcert.graphs.schema import GraphError, input_nodes, memo, output_nodes, to_fraction, validate
 
 
 def affine_forms(G: nx.DiGraph) -> dict:
@@ -148,14 +147,46 @@ class Layers:
     weights: list
     biases: list
     _sparse: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _ints: list | None = field(default=None, init=False, repr=False, compare=False)
+
+    def exact(self, x) -> list:
+        """Exact evaluation at one point: every layer is an integer matrix product over one
+        common denominator, instead of a Fraction sum (with its gcd) per weight.
+
+        Examples
+        --------
+        >>> from maxcert.graphs.generators import tree_network
+        >>> compile_layers(tree_network(3)).exact([Fraction(1, 3), 2, -5])
+        [Fraction(2, 1)]
+        """
+        import math
+
+        if self._ints is None:  # each layer as (W_int, b_int, den): W = W_int / den, b = b_int / den
+            self._ints = []
+            for W, b in zip(self.weights, self.biases):
+                den = math.lcm(1, *(v.denominator for row in W for v in row), *(v.denominator for v in b))
+                Wi = np.array([[int(v * den) for v in row] for row in W], dtype=object).reshape(len(W), -1)
+                self._ints.append((Wi, np.array([int(v * den) for v in b], dtype=object), den))
+        x = [Fraction(v) for v in x]
+        H = math.lcm(1, *(v.denominator for v in x))
+        h = np.array([int(v * H) for v in x], dtype=object)  # the layer's values times H
+        zero = np.array(0, dtype=object)
+        for n, (Wi, bi, den) in enumerate(self._ints):
+            h = Wi @ h + bi * H
+            H *= den
+            if n < len(self._ints) - 1:
+                h = np.where(h > 0, h, zero)
+        return [Fraction(int(v), H) for v in h]
 
     def to_sparse(self):
-        """The layers as scipy CSR matrices and float64 bias vectors (made once, then kept)."""
+        """The layers as scipy CSR matrices (numpy arrays where dense) and float64 bias vectors
+        (made once, then kept)."""
         if self._sparse is None:
             from scipy.sparse import csr_matrix
 
             Ws, bs = self.to_numpy()
-            self._sparse = ([csr_matrix(W) for W in Ws], bs)
+            # dense layers (trained networks) stay dense arrays: BLAS beats a sparse product there
+            self._sparse = ([csr_matrix(W) if np.count_nonzero(W) < W.size / 4 else W for W in Ws], bs)
         return self._sparse
 
     def to_numpy(self, dtype=np.float64):
@@ -175,16 +206,6 @@ class Layers:
         return np.ascontiguousarray(H.T)
 
 
-_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _contents(G: nx.DiGraph) -> tuple:
-    """Everything the compiled layers depend on, compared exactly (a changed graph never matches)."""
-    return (tuple(G.nodes(data="kind")), tuple(G.nodes(data="index")), tuple(G.nodes(data="activation")),
-            tuple(G.nodes(data="bias")),
-            tuple(G.edges(data="weight")), tuple(G.graph.get("inputs", ())), tuple(G.graph.get("outputs", ())))
-
-
 def compile_layers(G: nx.DiGraph) -> Layers:
     """Compile the network into strict ReLU layers, exactly (kept per graph until it changes).
 
@@ -200,13 +221,7 @@ def compile_layers(G: nx.DiGraph) -> Layers:
     >>> L([[1, 5, 2, 0]]).ravel().tolist()
     [5.0]
     """
-    key = _contents(G)
-    hit = _COMPILED.get(G)
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    L = _compile(G)
-    _COMPILED[G] = (key, L)
-    return L
+    return memo(G, "layers", _compile)
 
 
 def _compile(G: nx.DiGraph) -> Layers:

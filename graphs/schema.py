@@ -15,6 +15,7 @@ it really is, not 1/10.
 from __future__ import annotations
 
 import math
+import weakref
 from fractions import Fraction
 from numbers import Rational
 
@@ -110,6 +111,46 @@ def num_inputs(G: nx.DiGraph) -> int:
     return len(input_nodes(G))
 
 
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def contents(G: nx.DiGraph) -> tuple:
+    """Everything a network means, as one comparable value: node ids and attributes, edges and
+    weights, inputs and outputs (compared exactly: a changed graph never matches), and the types
+    of the numbers, since 1.0 == Fraction(1) in Python but only the Fraction is a valid weight."""
+    biases, weights = tuple(G.nodes(data="bias")), tuple(G.edges(data="weight"))
+    types = frozenset(type(t[-1]) for t in biases + weights) | frozenset(type(i) for _, i in G.nodes(data="index"))
+    return (tuple(G.nodes(data="kind")), tuple(G.nodes(data="index")), tuple(G.nodes(data="activation")),
+            biases, weights, types, tuple(G.graph.get("inputs", ())), tuple(G.graph.get("outputs", ())))
+
+
+def memo(G: nx.DiGraph, name, make):
+    """``make(G)``, kept with the graph until its :func:`contents` change.
+
+    For what only depends on the network (its validation, compiled layers, hash), so that asking
+    several questions of one model does that work once.
+
+    Examples
+    --------
+    >>> G = new_network(1)
+    >>> calls = []
+    >>> _ = [memo(G, "n", lambda H: calls.append(1) or len(H)) for _ in range(2)]
+    >>> len(calls)
+    1
+    >>> _ = add_neuron(G, "y", {"x0": 1}, activation="linear")
+    >>> memo(G, "n", len), len(calls)
+    (2, 1)
+    """
+    key = contents(G)
+    slot = _MEMO.get(G)
+    if slot is None or slot[0] != key:
+        slot = (key, {})
+        _MEMO[G] = slot
+    if name not in slot[1]:
+        slot[1][name] = make(G)
+    return slot[1][name]
+
+
 def validate(G: nx.DiGraph) -> nx.DiGraph:
     """Check ``G`` against the graph contract; return it, or raise :class:`GraphError`.
 
@@ -132,6 +173,10 @@ def validate(G: nx.DiGraph) -> nx.DiGraph:
     """
     if not isinstance(G, nx.DiGraph):
         raise GraphError(f"a network is a networkx.DiGraph, got {type(G).__name__}")
+    return memo(G, "valid", _validate)  # only a passing check is kept: a failing one raises
+
+
+def _validate(G: nx.DiGraph) -> nx.DiGraph:
     ins = [n for n, a in G.nodes(data=True) if a.get("kind") == "input"]
     if not ins:
         raise GraphError("network has no input nodes")

@@ -107,6 +107,7 @@ def test_compile_layers_is_exact_and_strict(rng):
     for _ in range(5):
         x = [random_rational(rng) for _ in range(5)]
         assert evaluate_exact(H, x) == evaluate_exact(G, x)
+        assert L.exact(x) == evaluate_exact(G, x)  # integer layers against node-by-node Fractions
     X = np.random.default_rng(0).normal(size=(1000, 5))
     np.testing.assert_allclose(L(X), evaluate(G, X), atol=1e-12)
 
@@ -162,3 +163,18 @@ def test_wrong_input_size():
         evaluate_exact(_tiny(), [1, 2, 3])
     with pytest.raises(GraphError, match="network has 2 inputs"):
         evaluate(_tiny(), np.zeros((4, 3)))
+
+
+def test_validation_is_kept_only_while_the_graph_is_unchanged():
+    """validate remembers a passing graph, but an edit that breaks the contract is still caught,
+    even one that compares equal to the old value (0.5 == Fraction(1, 2) in Python)."""
+    G = _tiny()
+    assert validate(G) is G
+    G.edges["x0", "h"]["weight"] = 1.0  # equal to Fraction(1), but not a Fraction
+    with pytest.raises(GraphError, match="must be a Fraction"):
+        validate(G)
+    G.edges["x0", "h"]["weight"] = Fraction(1)
+    assert validate(G) is G
+    G.nodes["h"]["bias"] = float("nan")
+    with pytest.raises(GraphError, match="bias of node 'h'"):
+        validate(G)

@@ -67,6 +67,12 @@ class Certificate:
 
 def graph_sha256(G) -> str:
     """sha256 of the network's canonical JSON form: the same exact network, the same hash."""
+    from maxcert.graphs.schema import memo
+
+    return memo(G, "sha256", _sha256)
+
+
+def _sha256(G) -> str:
     from maxcert.graphs.readwrite.json_graph import to_dict
 
     data = to_dict(G)

@@ -38,8 +38,8 @@ class CertifyError(MaxcertError):
     """The question cannot be asked of this network (wrong outputs, inputs, eps)."""
 
 
-def exact_error(G: nx.DiGraph, x) -> Fraction:
-    """``|N(x) - max(x)|`` in exact rationals.
+def exact_error(G: nx.DiGraph, x, layers=None) -> Fraction:
+    """``|N(x) - max(x)|`` in exact rationals (on ``layers``, G's compiled form, when given).
 
     Examples
     --------
@@ -48,7 +48,7 @@ def exact_error(G: nx.DiGraph, x) -> Fraction:
     Fraction(1, 4)
     """
     x = [to_fraction(v) for v in x]
-    (y,) = evaluate_exact(G, x)
+    (y,) = evaluate_exact(G, x) if layers is None else layers.exact(x)
     return abs(y - max(x))
 
 
@@ -100,7 +100,7 @@ def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 
         top = _polish(f, starts[0], dom)
         if top is not None:
             pts += [[_round_into(v, dom) for v in top], [min(max(Fraction(v), dom.lo), dom.hi) for v in top]]
-    out = [(exact_error(G, x), x) for x in pts]
+    out = [(exact_error(G, x, f), x) for x in pts]
     out.sort(key=lambda p: -p[0])
     return out
 

@@ -17,7 +17,7 @@ import numpy as np
 import z3
 
 from maxcert.graphs.evaluate import affine_forms, evaluate_nodes, output_form
-from maxcert.graphs.schema import input_nodes, output_nodes
+from maxcert.graphs.schema import input_nodes, memo, output_nodes
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import linear, q
 
@@ -25,7 +25,11 @@ _CACHE: dict = {}
 
 
 def looks_symmetric(G: nx.DiGraph, dom: Domain, n: int = 256, seed: int = 1) -> bool:
-    """Float hint: do random permutations leave N unchanged on random points?"""
+    """Float hint: do random permutations leave N unchanged on random points? (Kept per network.)"""
+    return memo(G, ("looks_symmetric", dom.spec(), n, seed), lambda H: _looks_symmetric(H, dom, n, seed))
+
+
+def _looks_symmetric(G: nx.DiGraph, dom: Domain, n: int, seed: int) -> bool:
     d = len(input_nodes(G))
     if d < 2:
         return False
