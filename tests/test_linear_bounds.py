@@ -18,6 +18,7 @@ from maxcert.verify.linear_bounds import (
     _limbs,
     exact_matvec,
     exact_upper,
+    exact_upper_many,
     input_max,
     input_max_exact,
     propagate,
@@ -172,3 +173,27 @@ def test_batched_propagation_matches_one_node_at_a_time(seed):
         for (l1, u1), (l2, u2) in zip(one.bounds, got.bounds):
             np.testing.assert_allclose(l2, l1, rtol=1e-12, atol=1e-12)
             np.testing.assert_allclose(u2, u1, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_batched_exact_replay_matches_one_node_at_a_time(seed):
+    """The exact replay of several nodes at once (shared integer scales) gives each node exactly
+    the value of its own replay, and None for an empty one."""
+    G = _random_net(70 + seed)
+    net, rng = bab.Net(G), np.random.default_rng(seed)
+    ex = ExactNet(net)
+    i, s = 0, int(rng.choice([-1, 1]))
+    N = 6
+    lo = np.floor(rng.uniform(0, 0.75, (N, net.d)) * 8) / 8
+    hi = lo + 0.25
+    hi[2, i] = lo[2].max() - 0.125  # x_i stays below another side's lower end: empty
+    fix = [np.zeros((N, n), np.int8) for n in net.sizes]
+    many = propagate_many(net, lo, hi, i, s, fix)
+    boxes = [([Fraction(t) for t in lo[j]], [Fraction(t) for t in hi[j]]) for j in range(N)]
+    assert many.empty[2]
+    rows = [2] + [j for j in range(N) if not many.empty[j]]  # the search replays non-empty nodes only
+    assert len(rows) > 2
+    got = exact_upper_many(net, ex, [boxes[j] for j in rows], i, s, many.relax, rows)
+    assert got[0] is None  # its box misses x_k <= x_i, which the exact replay sees by itself
+    for j, v in zip(rows[1:], got[1:]):
+        assert v == exact_upper(net, ex, boxes[j], i, s, many.node(j).relax)

@@ -8,7 +8,8 @@ parent, so the leaves cover the piece.
 
 * Every node first gets linear bounds (:mod:`maxcert.verify.linear_bounds`): sound float64
   back-substitution for every pre-activation, with rigorous rounding margins. The node closes when
-  the objective's bound, *replayed in exact rationals*, is at most T.
+  the objective's bound, *replayed in exact rationals*, is at most T. The best ``BATCH`` nodes are
+  taken together: one batched propagation, and one exact replay for all those it closes.
 * Otherwise, while the box is wide and d is small, an input side is halved. Small boxes go on by
   ReLU splits: HiGHS (through highspy) solves the node's triangle relaxation in floating point,
   pre-activation bounds are tightened by LPs made sound from their duals (Neumaier-Shcherbina),
@@ -682,7 +683,7 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
         nbs = _propagate_batch(net, batch, i, s)
         tf = float(inc.T)
         # the nodes whose float bound already closes them get their exact replay in one batch too
-        ok = [j for j in range(len(batch)) if nbs.ub[j] <= tf + 1e-9 * (1 + abs(tf))]
+        ok = [j for j in range(len(batch)) if not nbs.empty[j] and nbs.ub[j] <= tf + 1e-9 * (1 + abs(tf))]
         eus = dict(zip(ok, exact_upper_many(net, ex, [batch[j][3] for j in ok], i, s, nbs.relax, ok))) if ok else {}
         for j, (_, _, fix, box, _) in enumerate(batch):
             if deadline is not None and time.perf_counter() > deadline:

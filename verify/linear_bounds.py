@@ -338,7 +338,8 @@ _RELAX_FIELDS = ("l", "u", "dead", "active", "cross", "su", "al")
 
 def exact_upper_many(net, ex: ExactNet, boxes: list, i: int, s: int, relax: list, rows) -> list:
     """:func:`exact_upper` for the nodes ``rows`` of a batch (``relax`` from :func:`propagate_many`,
-    ``boxes`` their exact boxes): one list of exact bounds (or None for an empty node).
+    ``boxes`` their exact boxes): one list of exact bounds (or None for an empty node). Rows that
+    :func:`propagate_many` marked empty hold no relaxation and must not be passed.
 
     Coefficients are integer matrices (a row per node) times one rational scale per layer, shared
     by all rows, so each layer is a few whole-array integer operations and one limb product.
