@@ -7,6 +7,7 @@ Every function takes a validated network (see :mod:`maxcert.graphs.schema`). Hid
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -159,8 +160,6 @@ class Layers:
         >>> compile_layers(tree_network(3)).exact([Fraction(1, 3), 2, -5])
         [Fraction(2, 1)]
         """
-        import math
-
         if self._ints is None:  # each layer as (W_int, b_int, den): W = W_int / den, b = b_int / den
             self._ints = []
             for W, b in zip(self.weights, self.biases):

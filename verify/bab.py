@@ -545,6 +545,19 @@ class Incumbent:
         return (p.s * (p.net.forward(x) - x[p.i]) > tf + 1e-12 * (1 + abs(tf))
                 and self.improve([Fraction(t) for t in x], timeout))
 
+    def exact_leaf(self, bounds, fix, box, stats: dict, timeout=None, found=None) -> str:
+        """A node whose relaxation is exact (every ReLU fixed or stable): z3 decides it, unless
+        ``found`` is a point z3 already gave above T. Returns "closed" (nothing above T),
+        "unknown" (z3 ran out of time) or "raised" (T is now the region's exact optimum)."""
+        if found is None:
+            r, found = self.piece.close(bounds, fix, self.T, timeout, box)
+            stats["z3"] += 1
+            if r != "sat":
+                return "closed" if r == "unsat" else "unknown"
+        if not self.improve(found, timeout):
+            raise RuntimeError("an exact region exceeds T but its optimum was not found")
+        return "raised"
+
     def result(self, status: str, stats: dict) -> dict:
         return {"status": status, "best": self.best, "witness": self.witness, "T": self.T, **stats}
 
@@ -737,15 +750,11 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
             ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], excess)
             if ch is None:
                 # every ReLU fixed or stable: the relaxation is exact, so a z3 point is a real witness
-                if not checked:
-                    r, xm = piece.close(bounds, fix, inc.T, left(), box)
-                    stats["z3"] += 1
-                    if r == "unsat":
-                        continue
-                    if r == "unknown":
-                        return result("unknown")
-                if not inc.improve(xm, left()):
-                    raise RuntimeError("an exact region exceeds T but its optimum was not found")
+                leaf = inc.exact_leaf(bounds, fix, box, stats, left(), xm if checked else None)
+                if leaf == "closed":
+                    continue
+                if leaf == "unknown":
+                    return result("unknown")
                 if stop_above:
                     return result("witness")
                 push(0.0, [(fix, box)], bounds)  # re-check against the raised T

@@ -319,15 +319,11 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
             j = int(np.argmax(free))
         else:
             # every phase fixed: the relaxation is the exact linear region, so z3 decides
-            fix = fixes(alo, ahi)
-            res, xm = piece.close(bounds, fix, inc.T, left())
-            stats["z3"] += 1
-            if res == "unsat":
+            leaf = inc.exact_leaf(bounds, fixes(alo, ahi), None, stats, left())
+            if leaf == "closed":
                 continue
-            if res == "unknown":
+            if leaf == "unknown":
                 return result("unknown")
-            if not inc.improve(xm, left()):
-                raise RuntimeError("an exact region exceeds T but its optimum was not found")
             if stop_above:
                 return result("witness")
             heapq.heappush(heap, (-math.inf, tick, alo, ahi))  # re-check against the raised T
