@@ -30,18 +30,20 @@ def affine_forms(G: nx.DiGraph) -> dict:
     >>> forms[output_nodes(tree_network(2))[0]][1]
     Fraction(0, 1)
     """
-    value = {}  # node -> form of its *output* (relu node: itself; linear: folded form)
+    value = {}  # linear node -> its folded form (an input or a ReLU node stands for itself)
     forms = {}
     outs = set(output_nodes(G))
     for n in nx.topological_sort(G):
         a = G.nodes[n]
         if a["kind"] == "input":
-            value[n] = ({n: Fraction(1)}, Fraction(0))
             continue
         coeffs: dict = {}
         const = a["bias"]
         for u in G.predecessors(n):
             w = G.edges[u, n]["weight"]
+            if u not in value:  # an input or a ReLU: its form is u itself, so skip the products by 1 and 0
+                coeffs[u] = coeffs.get(u, 0) + w
+                continue
             uc, uk = value[u]
             const += w * uk
             for s, c in uc.items():
@@ -50,7 +52,6 @@ def affine_forms(G: nx.DiGraph) -> dict:
         form = (coeffs, const)
         if a["activation"] == "relu":
             forms[n] = form
-            value[n] = ({n: Fraction(1)}, Fraction(0))
         else:
             value[n] = form
             if n in outs:
@@ -81,12 +82,16 @@ def evaluate_exact(G: nx.DiGraph, x) -> list:
     if len(x) != len(ins):
         raise GraphError(f"network has {len(ins)} inputs, point has {len(x)} coordinates")
     val = {n: to_fraction(v, f"coordinate {i}") for i, (n, v) in enumerate(zip(ins, x))}
+    zero, pred = Fraction(0), G.pred
     for n in nx.topological_sort(G):
         a = G.nodes[n]
         if a["kind"] == "input":
             continue
-        z = a["bias"] + sum((G.edges[u, n]["weight"] * val[u] for u in G.predecessors(n)), Fraction(0))
-        val[n] = max(z, Fraction(0)) if a["activation"] == "relu" else z
+        z = a["bias"]
+        for u, e in pred[n].items():
+            if val[u]:  # inactive ReLUs (and zero inputs) add nothing: skip the Fraction product
+                z = z + e["weight"] * val[u]
+        val[n] = (z if z > 0 else zero) if a["activation"] == "relu" else z
     return [val[o] for o in output_nodes(G)]
 
 

@@ -48,9 +48,11 @@ class MaxForm:
         self.const = Fraction(const)
 
     def add(self, other: MaxForm, scale) -> None:
-        self.const += scale * other.const
+        one = scale == 1  # the common case (atoms, unit weights): skip the Fraction products
+        if other.const:
+            self.const += other.const if one else scale * other.const
         for S, c in other.coeffs.items():
-            v = self.coeffs.get(S, 0) + scale * c
+            v = self.coeffs.get(S, 0) + (c if one else scale * c)
             if v:
                 self.coeffs[S] = v
             else:
@@ -259,27 +261,38 @@ def sup_error(f: MaxForm, d: int, dom: Domain):
 
 
 def cone_queries(f: MaxForm, d: int, dom: Domain, eps):
-    """z3 formulas, one per piece and sign, each unsatisfiable iff ``|f - max| <= eps`` there."""
+    """z3 queries on the ordered cone, one per piece and sign, each unsatisfiable iff ``|f - max| <= eps`` there.
+
+    Returns ``(x, common, cases)``: the query for a case is ``common + case``; ``common`` (the cone
+    and the box) is shared so that one incremental solver can decide every case.
+
+    Examples
+    --------
+    >>> from maxcert.verify.domains import REALS
+    >>> x, common, cases = cone_queries(MaxForm({frozenset({0, 1}): Fraction(1)}), 2, REALS, 0)
+    >>> len(common), len(cases)    # x0 >= x1; pieces with 0, 1, 2 non-negative coordinates, two signs
+    (1, 6)
+    """
     import z3
     from maxcert.verify.encode import q
 
     x = [z3.Real(f"x{i}") for i in range(d)]
-    pieces = range(d + 1) if (not dom.bounded or dom.lo < 0 < dom.hi) else [d if dom.lo >= 0 else 0]
+    split = not dom.bounded or dom.lo < 0 < dom.hi
+    pieces = range(d + 1) if split else [d if dom.lo >= 0 else 0]
+    common = [x[i] >= x[i + 1] for i in range(d - 1)]
+    if dom.bounded:
+        common += [x[0] <= q(dom.hi), x[-1] >= q(dom.lo)]
     at = f.on_sorted(d)
-    out = []
+    cases = []
     for j0 in pieces:
         a, c = at(j0)
         a = list(a)
         a[0] -= 1  # minus max(x) = x_0 on the cone
         err = z3.Sum([q(c)] + [q(ai) * xi for ai, xi in zip(a, x) if ai != 0])
-        base = [x[i] >= x[i + 1] for i in range(d - 1)]
-        if dom.bounded:
-            base += [x[0] <= q(dom.hi), x[-1] >= q(dom.lo)]
-        if not dom.bounded or dom.lo < 0 < dom.hi:
-            base += ([x[j0 - 1] >= 0] if j0 > 0 else []) + ([x[j0] <= 0] if j0 < d else [])
+        signs = ([x[j0 - 1] >= 0] if j0 > 0 else []) + ([x[j0] <= 0] if j0 < d else []) if split else []
         for sign in (1, -1):
-            out.append((base + [sign * err > q(eps)], x))
-    return out
+            cases.append(signs + [sign * err > q(eps)])
+    return x, common, cases
 
 
 def exact_spot_check(G: nx.DiGraph, f: MaxForm, points) -> bool:

@@ -59,6 +59,38 @@ def check(constraints, wanted, timeout: float | None = None) -> Result:
     return Result("unknown", reason=s.reason_unknown(), time_s=dt)
 
 
+def check_each(common, cases, wanted, timeout: float | None = None):
+    """Decide ``common + case`` for each case in turn; yield one Result per case.
+
+    One incremental linear-arithmetic solver holds the shared constraints; each case is pushed and
+    popped, so no case sees another's. Many small queries then cost one solver, not one each.
+    ``timeout`` bounds the whole sequence; cases after it expires answer ``unknown``.
+    """
+    t_end = None if timeout is None else time.perf_counter() + timeout
+    s = z3.SolverFor("QF_LRA")
+    s.add(*common)
+    for case in cases:
+        t0 = time.perf_counter()
+        if t_end is not None:
+            left = t_end - t0
+            if left <= 0:
+                yield Result("unknown", reason="timeout")
+                continue
+            s.set("timeout", max(1, int(left * 1000)))
+        s.push()
+        s.add(*case)
+        r = s.check()
+        dt = time.perf_counter() - t0
+        if r == z3.unsat:
+            res = Result("unsat", time_s=dt)
+        elif r == z3.sat:
+            res = Result("sat", _model_values(s.model(), wanted), time_s=dt)
+        else:
+            res = Result("unknown", reason=s.reason_unknown(), time_s=dt)
+        s.pop()
+        yield res
+
+
 @dataclass
 class LPResult:
     status: str  # "optimal", "unbounded", "infeasible", "unknown"
