@@ -198,7 +198,7 @@ def _lifted(G, dom, cert):
     # grid points with small denominators: exact evaluation stays cheap, coordinates rarely tie
     rng = np.random.default_rng(1)
     lo, hi = (dom.lo, dom.hi) if dom.bounded else (Fraction(-8), Fraction(8))
-    pts = [[lo + (hi - lo) * Fraction(int(k), 1024) for k in rng.integers(0, 1025, size=d)] for _ in range(4)]
+    pts = [[lo + (hi - lo) * Fraction(int(k), 1024) for k in rng.integers(0, 1025, size=d)] for _ in range(2)]
     if not lifting.exact_spot_check(G, f, pts):  # a guard against a rewriting bug: never trust it then
         cert.reason = "lifted form disagrees with the network at a sample point; not used"
         return None
