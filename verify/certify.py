@@ -1,12 +1,16 @@
 """Certify ``|N(x) - max(x)| <= eps`` on a domain, and compute the exact worst-case error.
 
 Data flows graph -> encoding -> solver -> certificate. Floating point only *proposes*
-witnesses (sampling); every reported witness is re-evaluated in exact rationals, and every
-CERTIFIED verdict is an UNSAT answer of z3 in exact rational arithmetic.
+witnesses (sampling, local ascent, a walk over linear regions); every reported witness is
+re-evaluated in exact rationals. Every CERTIFIED verdict rests on exact rational arithmetic: an
+UNSAT answer of z3, or, in branch and bound (:mod:`maxcert.verify.bab`), leaves closed by z3 or by
+weak-duality, Farkas and linear bounds recomputed in exact integers over sound (outward-rounded)
+neuron bounds.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from fractions import Fraction
 
@@ -70,12 +74,18 @@ def _round_into(v: float, dom: Domain) -> Fraction:
     return q
 
 
-def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 8, exact: int = 2):
+WALK_STARTS = 64  # sampled points the region walk starts from (with the ascended ones)
+
+
+def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 8, exact: int = 2,
+                      walk=None):
     """Float sampling proposes the points of largest error; returns ``[(exact_error, x)]``, best first.
 
     The ``keep`` best samples are improved by local ascent, the best of those is polished to the
     optimum of its linear region (a float LP), and the ``exact`` best points are re-evaluated in
-    exact rationals: only those are returned.
+    exact rationals: only those are returned. On a box, when no error found exceeds ``walk`` (a
+    number; None: never), every start then walks from linear region to linear region
+    (:func:`_walk`), which costs more LPs and finds the sharp peaks sampling misses.
     """
     from maxcert.graphs.evaluate import compile_layers
 
@@ -102,13 +112,22 @@ def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 
             pts += [[_round_into(v, dom) for v in top], [min(max(Fraction(v), dom.lo), dom.hi) for v in top]]
     out = [(exact_error(G, x, f), x) for x in pts]
     out.sort(key=lambda p: -p[0])
+    if dom.bounded and walk is not None and out[0][0] <= walk:
+        more = X[np.argsort(-err)[keep:WALK_STARTS]]  # more, and more varied, starts than the ascent's
+        walked = _walk(f, np.vstack([starts, more]), dom, rng)
+        if len(walked):
+            pts = [[_round_into(v, dom) for v in row] for row in walked[:exact]]
+            pts.append([min(max(Fraction(v), dom.lo), dom.hi) for v in walked[0]])  # the vertex itself
+            out += [(exact_error(G, x, f), x) for x in pts]
+            out.sort(key=lambda p: -p[0])
     return out
 
 
 def _polish(f, x, dom: Domain):
     """The float optimum of the error over x's linear region (its ReLU phases, its largest input and
     the sign of its error), by one small LP; None when the LP fails. Only a proposal."""
-    from scipy.optimize import linprog
+    import highspy
+    from maxcert.verify.bab import _highs
 
     Ws, bs = f.to_numpy()
     d = len(x)
@@ -126,12 +145,49 @@ def _polish(f, x, dom: Domain):
     c, c0 = (Ws[-1] @ A)[0], float((Ws[-1] @ a + bs[-1])[0])
     i = int(np.argmax(x))
     s = 1.0 if float(c @ x) + c0 >= x[i] else -1.0
-    piece = np.eye(d) - np.eye(d)[i]  # x_k - x_i <= 0
-    obj = -s * c
-    obj[i] += s
-    res = linprog(obj, A_ub=np.vstack(rows + [piece]), b_ub=np.concatenate(rhs + [np.zeros(d)]),
-                  bounds=[(float(dom.lo), float(dom.hi))] * d, method="highs")
-    return np.clip(res.x, float(dom.lo), float(dom.hi)) if res.status == 0 else None
+    M = np.vstack(rows + [np.eye(d) - np.eye(d)[i]])  # the last rows: x_k - x_i <= 0
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = d, M.shape[0]
+    lp.col_cost_ = s * c - s * np.eye(d)[i]
+    lp.col_lower_, lp.col_upper_ = np.full(d, float(dom.lo)), np.full(d, float(dom.hi))
+    lp.row_lower_ = np.full(M.shape[0], -highspy.kHighsInf)
+    lp.row_upper_ = np.concatenate(rhs + [np.zeros(d)])
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.arange(0, M.size + 1, d, dtype=np.int32)
+    lp.a_matrix_.index_ = np.tile(np.arange(d, dtype=np.int32), M.shape[0])
+    lp.a_matrix_.value_ = M.ravel()
+    hs = _highs()
+    hs.passModel(lp)
+    hs.run()
+    if hs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.clip(np.asarray(hs.getSolution().col_value), float(dom.lo), float(dom.hi))
+
+
+def _walk(f, starts, dom: Domain, rng, steps: int = 8, pop: int = 64):
+    """Local search over linear regions from each start: the optimum of the current region (an LP),
+    then the best of ``pop`` nearby points, which may lie across a region's face, and its region's
+    optimum, while that improves. Returns the points reached, best first. Proposals only."""
+    def err(X):
+        return np.abs(f(X)[:, 0] - X.max(axis=1))
+
+    out = []
+    for x in starts:
+        cur = _polish(f, x, dom)
+        if cur is None:
+            continue
+        best = err(cur[None])[0]
+        for _ in range(steps):
+            near = np.clip(cur + rng.standard_normal((pop, len(cur))) * (float(dom.hi - dom.lo) / 50),
+                           float(dom.lo), float(dom.hi))
+            nxt = _polish(f, near[int(np.argmax(err(near)))], dom)
+            if nxt is None or not err(nxt[None])[0] > best + 1e-12:
+                break
+            cur, best = nxt, err(nxt[None])[0]
+        out.append((best, cur))
+    out.sort(key=lambda t: -t[0])
+    return np.array([p for _, p in out]).reshape(-1, starts.shape[1])
 
 
 def _ascend(f, starts, dom: Domain, rng, rounds: int = 24, pop: int = 64):
@@ -231,7 +287,8 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
     """Prove ``|N(x) - max(x)| <= eps`` for every x in the domain, or refute it with an exact witness.
 
     ``jobs``: processes for the independent invariance queries (default: all cores).
-    ``strategy``: ``plain`` is one query over the domain; ``symmetric`` first proves N invariant
+    ``strategy``: ``plain`` is one query over the domain (after the cheap sampling every strategy
+    starts with; only the others walk over linear regions when it finds nothing); ``symmetric`` first proves N invariant
     under input permutations and then solves in the ordered cone; ``auto`` tries the latter when
     float sampling suggests N is symmetric. ``smt2`` always receives the plain, standalone query.
 
@@ -270,7 +327,7 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
         elif strategy == "lifted":
             raise CertifyError("the network has no symmetric max-affine form to lift to; "
                                "use --strategy auto")
-    cands = sample_candidates(G, dom)
+    cands = sample_candidates(G, dom, walk=None if strategy == "plain" else eps)  # plain: the baseline
     best_err, best_x = cands[0]
     if best_err > eps:
         cert.method = "sampling"
@@ -367,7 +424,7 @@ def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None,
         elif strategy == "lifted":
             raise CertifyError("the network has no symmetric max-affine form to lift to; "
                                "use --strategy auto")
-    best, best_x = sample_candidates(G, dom)[0]
+    best, best_x = sample_candidates(G, dom, walk=None if strategy == "plain" else math.inf)[0]
     if strategy == "bab" or (strategy == "auto" and dom.bounded):
         from maxcert.verify import bab
         out = bab.error_bab(G, dom, cert, deadline, jobs, best_x, best, strict=strategy == "bab")

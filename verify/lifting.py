@@ -279,6 +279,9 @@ def _num(v) -> str:
 def cone_queries(f: MaxForm, d: int, dom: Domain, eps):
     """z3 queries on the ordered cone, one per piece and sign, each unsatisfiable iff ``|f - max| <= eps`` there.
 
+    The pieces are the cone's parts with j leading coordinates >= 0 and the rest <= 0 (on a box
+    that does not cross 0, the whole cone); consecutive pieces where ``f - max`` is the same linear
+    function form one piece, since their union is again convex (``x_{j0-1} >= 0 >= x_{j1}``).
     Returns ``(x, common, cases)``: the query for a case is ``common + case``; ``common`` (the cone
     and the box) is shared so that one incremental solver can decide every case. The formulas are
     written as SMT-LIB2 and parsed by z3 in one call, many times faster than building them term by
@@ -288,10 +291,12 @@ def cone_queries(f: MaxForm, d: int, dom: Domain, eps):
     --------
     >>> from maxcert.verify.domains import REALS
     >>> x, common, cases = cone_queries(MaxForm({frozenset({0, 1}): Fraction(1)}), 2, REALS, 0)
-    >>> len(common), len(cases)    # x0 >= x1; pieces with 0, 1, 2 non-negative coordinates, two signs
-    (1, 6)
-    >>> cases[0]
-    [And(x0 <= 0, 0 > 0)]
+    >>> len(common), len(cases)    # x0 >= x1; f - max is 0 on all three pieces: one piece, two signs
+    (1, 2)
+    >>> relu0 = MaxForm({frozenset({0, ZERO}): Fraction(1)})    # max(x0, 0): not linear across 0
+    >>> x, common, cases = cone_queries(relu0, 2, REALS, 0)
+    >>> [c[0] for c in cases[::2]]    # x0 <= 0 (f - max = -x0); then x0 >= 0 (f - max = 0)
+    [And(x0 <= 0, -1*x0 > 0), And(x0 >= 0, 0 > 0)]
     """
     import z3
 
@@ -302,16 +307,22 @@ def cone_queries(f: MaxForm, d: int, dom: Domain, eps):
     if dom.bounded:
         common += [f"(<= x0 {_num(dom.hi)})", f"(>= x{d - 1} {_num(dom.lo)})"]
     at = f.on_sorted(d)
-    cases = []
+    groups = []  # runs of consecutive pieces where the form is the same linear function
     for j0 in pieces:
         a, c = at(j0)
         a = list(a)
         a[0] -= 1  # minus max(x) = x_0 on the cone
-        terms = [f"(* {_num(ai)} x{k})" for k, ai in enumerate(a) if ai != 0]
-        signs = ([f"(>= x{j0 - 1} 0.0)"] if j0 > 0 else []) + ([f"(<= x{j0} 0.0)"] if j0 < d else []) if split else []
+        if groups and groups[-1][2] == (a, c):
+            groups[-1][1] = j0
+        else:
+            groups.append([j0, j0, (a, c)])
+    cases = []
+    for j0, j1, (a, c) in groups:
+        # pieces j0..j1 together (j leading coordinates >= 0, the rest <= 0): x_{j0-1} >= 0 >= x_{j1}
+        signs = ([f"(>= x{j0 - 1} 0.0)"] if j0 > 0 else []) + ([f"(<= x{j1} 0.0)"] if j1 < d else []) if split else []
         for sign in (1, -1):
-            err = f"(+ {_num(sign * c)} {' '.join(f'(* {_num(-1)} {t})' if sign < 0 else t for t in terms)})" \
-                if terms else _num(sign * c)
+            parts = ([_num(sign * c)] if c else []) + [f"(* {_num(sign * ai)} x{k})" for k, ai in enumerate(a) if ai]
+            err = (parts[0] if len(parts) == 1 else f"(+ {' '.join(parts)})") if parts else "0.0"
             cases.append(f"(and {' '.join(signs + [f'(> {err} {_num(eps)})'])})")
     text = "".join(f"(declare-const x{i} Real)" for i in range(d))
     text += "".join(f"(assert {t})" for t in common + cases)
