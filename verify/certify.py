@@ -287,8 +287,8 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
     """Prove ``|N(x) - max(x)| <= eps`` for every x in the domain, or refute it with an exact witness.
 
     ``jobs``: processes for the independent invariance queries (default: all cores).
-    ``strategy``: ``plain`` is one query over the domain (after the cheap sampling every strategy
-    starts with; only the others walk over linear regions when it finds nothing); ``symmetric`` first proves N invariant
+    ``strategy``: ``plain`` is one z3 query over the domain and nothing else (the others first
+    sample, and walk over linear regions when sampling refutes nothing); ``symmetric`` first proves N invariant
     under input permutations and then solves in the ordered cone; ``auto`` tries the latter when
     float sampling suggests N is symmetric. ``smt2`` always receives the plain, standalone query.
 
@@ -327,11 +327,15 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
         elif strategy == "lifted":
             raise CertifyError("the network has no symmetric max-affine form to lift to; "
                                "use --strategy auto")
-    cands = sample_candidates(G, dom, walk=None if strategy == "plain" else eps)  # plain: the baseline
-    best_err, best_x = cands[0]
-    if best_err > eps:
-        cert.method = "sampling"
-        return _done(cert, t0, status=REFUTED, witness=best_x, error_at_witness=best_err, lower_bound=best_err)
+    if strategy == "plain":  # the single z3 query and nothing else: the baseline the others are measured by
+        best_x = [dom.lo if dom.bounded else Fraction(0)] * len(input_nodes(G))
+        best_err = exact_error(G, best_x)  # only a lower bound to report
+    else:
+        best_err, best_x = sample_candidates(G, dom, walk=eps)[0]
+        if best_err > eps:
+            cert.method = "sampling"
+            return _done(cert, t0, status=REFUTED, witness=best_x, error_at_witness=best_err,
+                         lower_bound=best_err)
     if strategy == "bab" or (strategy == "auto" and dom.bounded):
         from maxcert.verify import bab
         out = bab.certify_bab(G, dom, eps, cert, deadline, jobs, best_x, best_err, strict=strategy == "bab")
