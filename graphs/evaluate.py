@@ -125,13 +125,14 @@ def evaluate_nodes(G: nx.DiGraph, X) -> np.ndarray:
     """
     X = np.asarray(X, dtype=np.float64)
     val = {n: X[:, i] for i, n in enumerate(input_nodes(G))}
+    pred = G.pred
     for n in nx.topological_sort(G):
         a = G.nodes[n]
         if a["kind"] == "input":
             continue
         z = np.full(len(X), float(a["bias"]))
-        for u, _, w in G.in_edges(n, data="weight"):
-            z += float(w) * val[u]
+        for u, e in pred[n].items():
+            z += float(e["weight"]) * val[u]
         val[n] = np.maximum(z, 0.0) if a["activation"] == "relu" else z
     return np.column_stack([val[o] for o in output_nodes(G)])
 

@@ -182,9 +182,10 @@ def _walk(f, starts, dom: Domain, rng, steps: int = 8, pop: int = 64):
             near = np.clip(cur + rng.standard_normal((pop, len(cur))) * (float(dom.hi - dom.lo) / 50),
                            float(dom.lo), float(dom.hi))
             nxt = _polish(f, near[int(np.argmax(err(near)))], dom)
-            if nxt is None or not err(nxt[None])[0] > best + 1e-12:
+            e = -np.inf if nxt is None else err(nxt[None])[0]
+            if not e > best + 1e-12:
                 break
-            cur, best = nxt, err(nxt[None])[0]
+            cur, best = nxt, e
         out.append((best, cur))
     out.sort(key=lambda t: -t[0])
     return np.array([p for _, p in out]).reshape(-1, starts.shape[1])
@@ -288,9 +289,9 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
 
     ``jobs``: processes for the independent invariance queries (default: all cores).
     ``strategy``: ``plain`` is one z3 query over the domain and nothing else (the others first
-    sample, and walk over linear regions when sampling refutes nothing); ``symmetric`` first proves N invariant
-    under input permutations and then solves in the ordered cone; ``auto`` tries the latter when
-    float sampling suggests N is symmetric. ``smt2`` always receives the plain, standalone query.
+    sample, and walk over linear regions when sampling refutes nothing); ``symmetric`` first
+    proves N invariant under input permutations and then solves in the ordered cone; ``auto``
+    tries the latter when float sampling suggests N is symmetric. ``smt2`` always receives the plain, standalone query.
 
     Examples
     --------

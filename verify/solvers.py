@@ -51,7 +51,11 @@ def check(constraints, wanted, timeout: float | None = None) -> Result:
     if timeout is not None:
         s.set("timeout", max(1, int(timeout * 1000)))
     s.add(*constraints)
-    r = s.check()
+    return _result(s, s.check(), wanted, t0)
+
+
+def _result(s: z3.Solver, r, wanted, t0: float) -> Result:
+    """The answer ``r`` of ``s.check()`` as a Result (exact model values when sat)."""
     dt = time.perf_counter() - t0
     if r == z3.unsat:
         return Result("unsat", time_s=dt)
@@ -83,14 +87,7 @@ def check_each(common, cases, wanted, timeout: float | None = None):
                 s.set("timeout", max(1, int(left * 1000)))
         s.push()
         s.add(*case)
-        r = s.check()
-        dt = time.perf_counter() - t0
-        if r == z3.unsat:
-            res = Result("unsat", time_s=dt)
-        elif r == z3.sat:
-            res = Result("sat", _model_values(s.model(), wanted), time_s=dt)
-        else:
-            res = Result("unknown", reason=s.reason_unknown(), time_s=dt)
+        res = _result(s, s.check(), wanted, t0)
         s.pop()
         yield res
 
