@@ -14,7 +14,8 @@ coefficient depends only on the size of S, which settles permutation invariance 
 On each piece of the ordered cone ``x_1 >= ... >= x_d`` (split at 0 when the domain crosses it)
 an atom is one coordinate, so the error is linear there: its sup over a bounded piece is attained
 at a vertex, and z3 proves in exact arithmetic, one small linear query per piece and sign, that
-nothing exceeds it.
+nothing exceeds it. Neighbouring pieces with the same linear error are one piece (their union is
+convex), and all the queries share one incremental solver (:func:`~maxcert.verify.solvers.check_each`).
 """
 
 from __future__ import annotations
