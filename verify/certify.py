@@ -74,6 +74,11 @@ def _round_into(v: float, dom: Domain) -> Fraction:
     return q
 
 
+def _float_error(f, X) -> np.ndarray:
+    """``|N(x) - max(x)|`` in float64 for each row of X (``f``: the compiled layers). A guide only."""
+    return np.abs(f(X)[:, 0] - X.max(axis=1))
+
+
 WALK_STARTS = 64  # sampled points the region walk starts from (with the ascended ones)
 
 
@@ -100,10 +105,11 @@ def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 
     else:
         scales = np.repeat([1.0, 100.0, 1e4], n // 3 + 1)[:n, None]
         X = rng.standard_normal((n, d)) * scales
-    err = np.abs(f(X)[:, 0] - X.max(axis=1))
-    order = np.argsort(-err)[:keep]
+    err = _float_error(f, X)
+    rank = np.argsort(-err)
+    order = rank[:keep]
     starts = np.vstack([X[order], _ascend(f, X[order], dom, rng)])
-    serr = np.abs(f(starts)[:, 0] - starts.max(axis=1))
+    serr = _float_error(f, starts)
     starts = starts[np.argsort(-serr)]
     pts = [[_round_into(v, dom) for v in row] for row in starts[:exact]]
     if dom.bounded:
@@ -113,7 +119,7 @@ def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 
     out = [(exact_error(G, x, f), x) for x in pts]
     out.sort(key=lambda p: -p[0])
     if dom.bounded and walk is not None and out[0][0] <= walk:
-        more = X[np.argsort(-err)[keep:WALK_STARTS]]  # more, and more varied, starts than the ascent's
+        more = X[rank[keep:WALK_STARTS]]  # more, and more varied, starts than the ascent's
         walked = _walk(f, np.vstack([starts, more]), dom, rng)
         if len(walked):
             pts = [[_round_into(v, dom) for v in row] for row in walked[:exact]]
@@ -169,20 +175,17 @@ def _walk(f, starts, dom: Domain, rng, steps: int = 8, pop: int = 64):
     """Local search over linear regions from each start: the optimum of the current region (an LP),
     then the best of ``pop`` nearby points, which may lie across a region's face, and its region's
     optimum, while that improves. Returns the points reached, best first. Proposals only."""
-    def err(X):
-        return np.abs(f(X)[:, 0] - X.max(axis=1))
-
     out = []
     for x in starts:
         cur = _polish(f, x, dom)
         if cur is None:
             continue
-        best = err(cur[None])[0]
+        best = _float_error(f, cur[None])[0]
         for _ in range(steps):
             near = np.clip(cur + rng.standard_normal((pop, len(cur))) * (float(dom.hi - dom.lo) / 50),
                            float(dom.lo), float(dom.hi))
-            nxt = _polish(f, near[int(np.argmax(err(near)))], dom)
-            e = -np.inf if nxt is None else err(nxt[None])[0]
+            nxt = _polish(f, near[int(np.argmax(_float_error(f, near)))], dom)
+            e = -np.inf if nxt is None else _float_error(f, nxt[None])[0]
             if not e > best + 1e-12:
                 break
             cur, best = nxt, e
@@ -196,13 +199,13 @@ def _ascend(f, starts, dom: Domain, rng, rounds: int = 24, pop: int = 64):
     random steps, shrinking them."""
     n, d = starts.shape
     cur = starts.copy()
-    cur_err = np.abs(f(cur)[:, 0] - cur.max(axis=1))
+    cur_err = _float_error(f, cur)
     scale = (float(dom.hi - dom.lo) if dom.bounded else 1.0 + np.abs(cur).max()) / 4
     for _ in range(rounds):
         cand = np.repeat(cur, pop, axis=0) + rng.standard_normal((n * pop, d)) * scale
         if dom.bounded:
             cand = np.clip(cand, float(dom.lo), float(dom.hi))
-        e = np.abs(f(cand)[:, 0] - cand.max(axis=1)).reshape(n, pop)
+        e = _float_error(f, cand).reshape(n, pop)
         best = e.argmax(axis=1)
         better = e[np.arange(n), best] > cur_err
         cur[better] = cand.reshape(n, pop, d)[np.arange(n), best][better]
