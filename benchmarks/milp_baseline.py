@@ -1,0 +1,127 @@
+"""Baseline for the exact worst-case error: one monolithic MILP per error sign, solved by HiGHS.
+
+The textbook encoding (as in MIPVerify): interval bounds l <= p <= u for every pre-activation on
+[0,1]^d, and for an unstable ReLU a binary a with
+
+    z >= p,   z >= 0,   z <= p - l (1 - a),   z <= u a;
+
+``t = max(x)`` gets one binary per input (``t >= x_j``, ``t <= x_j + 1 - b_j``, ``sum b = 1``).
+HiGHS maximises ``N(x) - t`` and ``t - N(x)``. It decides in floating point, so its answer is a
+reference for the benchmark, not a proof.
+
+Examples
+--------
+>>> from maxcert.graphs.evaluate import from_layers
+>>> G = from_layers([[[1, -1], [-1, 1]], [[1, 1]]], [[0, 0], [0]])    # |x0 - x1|
+>>> r = milp_error(G, 10.0)
+>>> r["status"], round(r["value"], 9)     # max(x) - |x0 - x1| reaches 1 at (1, 1)
+('optimal', 1.0)
+"""
+
+from __future__ import annotations
+
+import time
+
+import highspy
+import numpy as np
+
+INF = highspy.kHighsInf
+
+
+def _model(Ws, bs, sign: int):
+    """The HiGHS model of ``max sign (N(x) - max(x))`` over [0,1]^d: (lp, integer columns)."""
+    d = Ws[0].shape[1]
+    lo, hi = np.zeros(d), np.ones(d)
+    col_lo, col_hi, cost, ints = list(lo), list(hi), [0.0] * d, []
+    rows = []  # (cols, vals, lower, upper)
+    h = list(range(d))  # the columns feeding the next layer (None: a ReLU that is always 0)
+    hl, hh = lo, hi
+    for W, b in zip(Ws[:-1], bs[:-1]):
+        Wp, Wn = np.maximum(W, 0), np.minimum(W, 0)
+        l, u = Wp @ hl + Wn @ hh + b, Wp @ hh + Wn @ hl + b
+        out = []
+        for j in range(len(b)):
+            pre = [(c, w) for c, w in zip(h, W[j]) if c is not None and w]
+            if u[j] <= 0:
+                out.append(None)
+                continue
+            z = len(col_lo)
+            out.append(z)
+            col_lo.append(0.0)
+            col_hi.append(u[j])
+            cost.append(0.0)
+            pc, pv = [c for c, _ in pre], [w for _, w in pre]
+            if l[j] >= 0:  # z = p
+                rows.append((pc + [z], pv + [-1.0], -b[j], -b[j]))
+                continue
+            a = len(col_lo)
+            col_lo.append(0.0)
+            col_hi.append(1.0)
+            cost.append(0.0)
+            ints.append(a)
+            rows.append((pc + [z], pv + [-1.0], -INF, -b[j]))  # p <= z
+            rows.append((pc + [z, a], [-w for w in pv] + [1.0, -l[j]], -INF, b[j] - l[j]))  # z <= p - l(1-a)
+            rows.append(([z, a], [1.0, -u[j]], -INF, 0.0))  # z <= u a
+        h, hl, hh = out, np.maximum(l, 0), np.maximum(u, 0)
+    t = len(col_lo)
+    col_lo.append(0.0)
+    col_hi.append(1.0)
+    cost.append(0.0)
+    bsel = []
+    for j in range(d):
+        bj = len(col_lo)
+        col_lo.append(0.0)
+        col_hi.append(1.0)
+        cost.append(0.0)
+        ints.append(bj)
+        bsel.append(bj)
+        rows.append(([t, j], [1.0, -1.0], 0.0, INF))  # t >= x_j
+        rows.append(([t, j, bj], [1.0, -1.0, 1.0], -INF, 1.0))  # t <= x_j + 1 - b_j
+    rows.append((bsel, [1.0] * d, 1.0, 1.0))
+    for c, w in zip(h, Ws[-1][0]):
+        if c is not None:
+            cost[c] += sign * w
+    cost[t] -= sign
+    lp = highspy.HighsLp()
+    n = len(col_lo)
+    lp.num_col_, lp.num_row_ = n, len(rows)
+    lp.col_cost_ = -np.array(cost)  # HiGHS minimises
+    lp.col_lower_, lp.col_upper_ = np.array(col_lo), np.array(col_hi)
+    lp.row_lower_ = np.array([r[2] for r in rows])
+    lp.row_upper_ = np.array([r[3] for r in rows])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.cumsum([0] + [len(r[0]) for r in rows]).astype(np.int32)
+    lp.a_matrix_.index_ = np.array([c for r in rows for c in r[0]], dtype=np.int32)
+    lp.a_matrix_.value_ = np.array([v for r in rows for v in r[1]], dtype=np.float64)
+    lp.offset_ = -sign * float(bs[-1][0])
+    return lp, ints
+
+
+def milp_error(G, timeout: float) -> dict:
+    """``max |N(x) - max(x)|`` over [0,1]^d by HiGHS's MILP solver (float), within ``timeout`` s.
+
+    Returns ``{"status": "optimal" | "time limit", "value": best found, "bound": HiGHS's upper
+    bound, "seconds": ...}``; the two signs share the time limit.
+    """
+    from maxcert.graphs.evaluate import compile_layers
+    from maxcert.verify.bab import _highs  # silent: no banner on stdout
+
+    Ws, bs = compile_layers(G).to_numpy()
+    t0 = time.perf_counter()
+    status, value, bound = "optimal", -np.inf, -np.inf
+    for sign in (1, -1):
+        lp, ints = _model(Ws, bs, sign)
+        h = _highs()
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("time_limit", max(0.1, timeout - (time.perf_counter() - t0)))
+        h.passModel(lp)
+        for c in ints:
+            h.changeColIntegrality(c, highspy.HighsVarType.kInteger)
+        h.run()
+        info = h.getInfo()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            status = "time limit"
+        if info.primal_solution_status:
+            value = max(value, -info.objective_function_value)
+        bound = max(bound, -info.mip_dual_bound)
+    return {"status": status, "value": float(value), "bound": float(bound), "seconds": time.perf_counter() - t0}
