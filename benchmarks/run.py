@@ -239,7 +239,8 @@ def _milp_row(rep: Report, args, name, exact: bool, e, tw: float):
         agree = "agree" if abs(val - float(e)) <= 1e-6 * max(1.0, float(e)) else "DISAGREE"
         vals = f"{agree}: MILP {val:.6f}, maxcert {float(e):.6f} (exact)"
     else:
-        vals = (f"MILP found {val:.6f}, its bound {bnd:.4f}; maxcert "
+        found = f"found {val:.6f}" if math.isfinite(val) else "found no solution"
+        vals = (f"MILP {found}, its bound {bnd:.4f}; maxcert "
                 + (f"{float(e):.6f} (exact)" if exact else f"found {float(e):.6f}"))
     rep.add("milp", [name, _fmt(*ours, args.timeout), _fmt("OPTIMAL" if milp_ok else "UNKNOWN", tm, args.timeout),
                      _ratio(ours, ("COMPUTED" if milp_ok else "UNKNOWN", tm)), vals])
