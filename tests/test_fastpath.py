@@ -290,12 +290,14 @@ def _bigm_optimum(piece, lp, bounds, alo, ahi):
     return None if r == z3.unsat else to_fraction(h.value())
 
 
+@pytest.mark.parametrize("i", [0, None])
 @pytest.mark.parametrize("seed", range(6))
-def test_phase_lp_exact_bound_is_an_upper_bound_of_the_exact_lp(seed):
+def test_phase_lp_exact_bound_is_an_upper_bound_of_the_exact_lp(seed, i):
     """Weak duality recomputed in integers from HiGHS's dual bounds the exact big-M LP optimum
     (z3 Optimize over the same rows) from above, and closely, at the root and at fixed nodes;
-    an infeasible node's Farkas sum is negative only if z3 finds the node empty too."""
-    _, piece, lp = _phase_lp(400 + seed)
+    an infeasible node's Farkas sum is negative only if z3 finds the node empty too. ``i = None``:
+    the whole-box piece, whose LP has the extra column t >= x_k."""
+    _, piece, lp = _phase_lp(400 + seed, i)
     bounds = piece.root
     rng = np.random.default_rng(seed)
     na = len(lp.acols)
@@ -326,6 +328,47 @@ def test_phase_lp_bound_from_any_dual_is_valid():
     for _ in range(20):
         y = rng.uniform(0, 2, lp.m) * (rng.uniform(size=lp.m) < 0.5)
         assert lp.bound(y, alo, ahi) >= true
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_whole_box_piece_equals_the_largest_positive_piece(seed):
+    """sup (N - max) over the box is the largest of the sups over the pieces x_i = max (they cover
+    the box): the whole-box search must reach exactly that, with a witness attaining it."""
+    from maxcert.verify.phase_bab import search_phases
+
+    G = _random_net(500 + seed)
+    net = bab.Net(G)
+    low = Fraction(-10)  # below every error: each search raises T to its sup
+    pieces = [search_phases(net, UNIT, i, 1, low, False) for i in range(net.d)]
+    whole = search_phases(net, UNIT, None, 1, low, False)
+    assert whole["status"] == "closed" and all(r["status"] == "closed" for r in pieces)
+    assert whole["T"] == max(r["T"] for r in pieces)
+    w = whole["witness"]
+    assert exact_error(G, w) >= whole["T"] == net.exact_forward(w)[0] - max(w)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_whole_box_on_and_off_agree(seed, monkeypatch):
+    """The phase route with one whole-box positive piece and with d positive pieces: the same exact
+    error, and the whole-box run searches d + 1 pieces."""
+    monkeypatch.setattr(bab, "PHASE_MIN_D", 2)
+    G = _random_net(600 + seed)
+    d = bab.Net(G).d
+    out = {}
+    for whole in (True, False):
+        monkeypatch.setattr(bab, "WHOLE_BOX", whole)
+        out[whole] = worst_case_error(G, strategy="bab", jobs=1)
+        assert out[whole].status == "COMPUTED"
+        assert f"over {d + 1 if whole else 2 * d} pieces" in out[whole].reason
+    assert out[True].max_error == out[False].max_error == exact_error(G, out[True].witness)
+
+
+def test_whole_box_piece_only_for_the_positive_sign_and_the_phase_search():
+    net = bab.Net(_random_net(600))
+    with pytest.raises(ValueError, match="s = 1"):
+        bab.Piece(net, UNIT, None, -1)
+    with pytest.raises(ValueError, match="search_phases"):
+        bab.search_piece(net, UNIT, None, 1, Fraction(0), False)
 
 
 def test_phase_bab_on_seven_inputs_matches_plain():

@@ -1,7 +1,8 @@
 """Branch and bound for dense networks on a box: the fast path for trained approximators.
 
 The domain is split into 2d *pieces* (which input is largest, which sign the error has); on each
-piece the target max(x) is the linear x_i and the question is ``max s (N(x) - x_i) <= T``. A node
+piece the target max(x) is the linear x_i and the question is ``max s (N(x) - x_i) <= T``. (On
+the phase route the positive sign is one whole-box piece instead: see :class:`Piece`.) A node
 of the search is an input box and some fixed ReLU phases (``p >= 0, z = p`` or ``p <= 0, z = 0``);
 the two children of a split (halves of an input side, or the two phases of a ReLU) cover their
 parent, so the leaves cover the piece.
@@ -49,6 +50,7 @@ from scipy.sparse import csr_matrix, vstack
 
 SPLIT_INPUTS_UPTO = 12  # input dimensions where search_piece also halves input sides
 PHASE_MIN_D = 7  # from this input dimension on, pieces are searched by phase_bab.search_phases
+WHOLE_BOX = True  # on that path, the positive error is searched as one whole-box piece
 BATCH = 32  # nodes popped together for one batched bound propagation
 QUICK_PASS = 0.5  # seconds of in-process search before worker processes are started
 Z3_SLICE = 2.0  # seconds z3 gets on a leaf before the leaf is split instead
@@ -169,28 +171,41 @@ class LP:
 
 
 class Piece:
-    """One piece: inputs in the box with x_i largest, objective ``s (N(x) - x_i)``."""
+    """One piece: inputs in the box with x_i largest, objective ``s (N(x) - x_i)``.
 
-    def __init__(self, net: Net, dom: Domain, i: int, s: int):
+    ``i = None`` (only with s = 1, and only for :func:`maxcert.verify.phase_bab.search_phases`) is
+    the whole box at once: one more variable t >= x_k for every k, objective ``N(x) - t``. A
+    maximiser of N - t takes t = max(x), so the sup is that of ``N(x) - max(x)``, and a point of
+    maximal error on the boundary of several pieces is proved once rather than once per piece.
+    """
+
+    def __init__(self, net: Net, dom: Domain, i: int | None, s: int):
+        if i is None and s != 1:
+            raise ValueError("the whole-box piece needs s = 1: t <= max(x) is not convex")
         self.net, self.dom, self.i, self.s = net, dom, i, s
         d = net.d
         self.lo = np.full(d, float(dom.lo))
         self.hi = np.full(d, float(dom.hi))
-        self.nvar = d + sum(net.sizes)
+        self.nvar = d + sum(net.sizes) + (i is None)
+        self.t = i if i is not None else self.nvar - 1  # the variable standing for max(x): last
         self.offsets = np.cumsum([d] + net.sizes)[:-1].tolist()  # first variable of each layer
         self.prev = [0] + self.offsets[:-1]  # first variable of the layer feeding each layer
         self.prev_n = [d] + net.sizes[:-1]
-        rows = [np.eye(self.nvar)[k] - np.eye(self.nvar)[i] for k in range(d) if k != i]  # x_k - x_i <= 0
+        rows = [np.eye(self.nvar)[k] - np.eye(self.nvar)[self.t] for k in range(d) if k != i]  # x_k - t <= 0
         self.piece_A = csr_matrix(np.array(rows).reshape(-1, self.nvar))
         c = np.zeros(self.nvar)
         last = net.Wf[-1][0]
         c[self.offsets[-1]:self.offsets[-1] + len(last)] = s * last if net.sizes else 0
         if not net.sizes:
             c[:d] = s * last
-        c[i] -= s
+        c[self.t] -= s
         self.c, self.c0 = c, s * float(net.bf[-1][0])
         self.root = None
         self._solver = None
+
+    def target(self, x):
+        """max(x) on this piece: x_i, or max(x) itself for the whole-box piece."""
+        return x[self.i] if self.i is not None else max(x)
 
     # -- the relaxation as an LP -------------------------------------------------------------
     def _pre_rows(self, k):
@@ -211,13 +226,17 @@ class Piece:
         lb = np.zeros(self.nvar)
         ub = np.zeros(self.nvar)
         lb[:d], ub[:d] = (self.lo, self.hi) if box is None else box
+        if self.i is None:
+            if box is not None:
+                raise ValueError("the whole-box piece is only searched over ReLU phases")
+            lb[self.t], ub[self.t] = float(self.dom.lo), float(self.dom.hi)
         R, C, V, bu, mu = [], [], [], [], []  # inequality rows
         Re, Ce, Ve, be, me = [], [], [], [], []  # equality rows
         for k in range(d):
             if k != self.i:
                 r = len(bu)
                 R += [r, r]
-                C += [k, self.i]
+                C += [k, self.t]
                 V += [1.0, -1.0]
                 bu.append(0.0)
                 mu.append(("piece", k))
@@ -290,7 +309,7 @@ class Piece:
                 continue
             if m[0] == "piece":
                 sub(m[1], y)
-                sub(self.i, -y)
+                sub(self.t, -y)
                 continue
             k, j = m[1], m[2]
             a = alpha[k]
@@ -326,7 +345,7 @@ class Piece:
                         sub(base + t, aj * w)
         # c: s * (W_out z_L + b_out - x_i)
         (row,), (b0,) = net.W[-1], net.b[-1]
-        cvec = {self.i: Fraction(-self.s)}
+        cvec = {self.t: Fraction(-self.s)}
         base = self.offsets[-1] if net.sizes else 0
         for t, w in enumerate(row):
             if w:
@@ -340,6 +359,8 @@ class Piece:
                 continue
             if v < d:
                 lo, hi = lo_x[v], hi_x[v]
+            elif self.i is None and v == self.t:
+                lo, hi = self.dom.lo, self.dom.hi
             else:
                 k = next(kk for kk in range(len(net.sizes) - 1, -1, -1) if v >= self.offsets[kk])
                 j = v - self.offsets[k]
@@ -406,7 +427,10 @@ class Piece:
             x = [z3.Real(f"x{k}") for k in range(net.d)]
             s = z3.Solver()
             s.add(*[xk >= q(self.dom.lo) for xk in x], *[xk <= q(self.dom.hi) for xk in x])
-            s.add(*[x[k] <= x[self.i] for k in range(net.d) if k != self.i])
+            t = x[self.i] if self.i is not None else z3.Real("t")
+            if self.i is None:
+                s.add(t >= q(self.dom.lo), t <= q(self.dom.hi))
+            s.add(*[x[k] <= t for k in range(net.d) if k != self.i])
             h = x
             pres, zs = [], []
             for k, (W, b) in enumerate(zip(net.W[:-1], net.b[:-1])):
@@ -420,7 +444,7 @@ class Piece:
                 h = z
             (row,), (b0,) = net.W[-1], net.b[-1]
             out = z3.Sum([q(b0)] + [q(w) * v for w, v in zip(row, h) if w != 0])
-            self.obj = self.s * (out - x[self.i])
+            self.obj = self.s * (out - t)
             self.x, self.p, self.z = x, pres, zs
             self._solver = s
         return self._solver
@@ -533,7 +557,7 @@ class Incumbent:
         if w is None:
             return False
         y, _ = p.net.exact_forward(w)
-        e = p.s * (y - w[p.i])
+        e = p.s * (y - p.target(w))
         if e > self.T:
             self.best, self.witness, self.T = e, w, e
             return True
@@ -542,7 +566,7 @@ class Incumbent:
     def better(self, x, tf: float, timeout=None) -> bool:
         """A float point whose float objective beats ``tf`` (float T): polished exactly on its region."""
         p = self.piece
-        return (p.s * (p.net.forward(x) - x[p.i]) > tf + 1e-12 * (1 + abs(tf))
+        return (p.s * (p.net.forward(x) - p.target(x)) > tf + 1e-12 * (1 + abs(tf))
                 and self.improve([Fraction(t) for t in x], timeout))
 
     def exact_leaf(self, bounds, fix, box, stats: dict, timeout=None, found=None) -> str:
@@ -662,6 +686,8 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     >>> r["status"], r["T"], r["witness"]
     ('closed', Fraction(1, 1), [Fraction(1, 1), Fraction(1, 1)])
     """
+    if i is None:
+        raise ValueError("search_piece needs a piece index: the whole-box piece is for search_phases")
     piece = Piece(net, dom, i, s)
     ex = ExactNet(net)
     if split_inputs is None:
@@ -768,12 +794,28 @@ def _job(args):
     # ``until`` is wall-clock time: a piece that waits for a free process gets only what is left
     deadline = None if until is None else time.perf_counter() + max(0.0, until - time.time())
     net = Net(G)
-    if net.sizes and net.d >= PHASE_MIN_D and leaf_proof == "dual":
+    if _phase_path(net, leaf_proof):
         # input splits stop paying beyond a few inputs: branch on ReLU phases over one warm LP
         from maxcert.verify.phase_bab import search_phases
 
         return search_phases(net, dom, i, s, T, stop_above, deadline)
     return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
+
+
+def _phase_path(net: Net, leaf_proof: str) -> bool:
+    return bool(net.sizes) and net.d >= PHASE_MIN_D and leaf_proof == "dual"
+
+
+def _pieces(net: Net, leaf_proof: str):
+    """The (i, s) of the pieces searched: by which input is largest, for each sign of the error.
+
+    On the phase path the positive sign is one whole-box piece (i = None, see :class:`Piece`)
+    when ``WHOLE_BOX``: the error's maxima often lie where several inputs tie for the largest,
+    on the boundary of several pieces, which would each prove the same bound again."""
+    d = net.d
+    if WHOLE_BOX and _phase_path(net, leaf_proof):
+        return [(None, 1)] + [(i, -1) for i in range(d)]
+    return [(i, s) for s in (1, -1) for i in range(d)]
 
 
 def _merge(first, second):
@@ -786,15 +828,14 @@ def _merge(first, second):
 
 
 def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, jobs=None, leaf_proof="dual"):
-    """Search all 2d pieces (in parallel processes when jobs > 1); results in piece order.
+    """Search all pieces of :func:`_pieces` (in parallel processes when jobs > 1); results in piece order.
 
     With several processes, the pieces are first tried in this process for ``QUICK_PASS`` seconds
     in all: small problems end before processes could even start. Pieces left open go to the
     processes, from the threshold their quick try reached.
     """
-    d = sum(1 for n in G.nodes if G.nodes[n]["kind"] == "input")
     until = None if deadline is None else time.time() + max(0.1, deadline - time.perf_counter())
-    tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof) for s in (1, -1) for i in range(d)]
+    tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof) for i, s in _pieces(Net(G), leaf_proof)]
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1:
         return [_job(t) for t in tasks]

@@ -51,18 +51,20 @@ def _floor_scaled(v: float, shift: int, D: int) -> int:
 class PhaseLP:
     """The piece's big-M LP: exact rows (integers per row) and their float copy inside HiGHS.
 
-    Columns: the inputs x, then one z per live neuron (layer by layer), then one a per unstable
+    Columns: the inputs x (then t, for the whole-box piece), then one z per live neuron (layer by layer), then one a per unstable
     neuron. ``self.phase[(k, j)]`` is the column of neuron j's a in layer k.
     """
 
     def __init__(self, piece: Piece, bounds):
         net, d = piece.net, piece.net.d
         self.piece = piece
-        lb, ub = [Fraction(piece.dom.lo)] * d, [Fraction(piece.dom.hi)] * d
+        # columns 0..d-1 are x; the whole-box piece puts its t (standing for max(x)) at column d
+        t = piece.i if piece.i is not None else d
+        lb, ub = [Fraction(piece.dom.lo)] * (d + (piece.i is None)), [Fraction(piece.dom.hi)] * (d + (piece.i is None))
         rows = []  # (coefficients {col: Fraction}, rhs Fraction, is_equality)
         for k in range(d):
             if k != piece.i:
-                rows.append(({k: Fraction(1), piece.i: Fraction(-1)}, Fraction(0), False))
+                rows.append(({k: Fraction(1), t: Fraction(-1)}, Fraction(0), False))
         h = list(range(d))  # column of each unit feeding the layer (None: a dead ReLU)
         unstable = []
         for k, (W, b) in enumerate(zip(net.W[:-1], net.b[:-1])):
@@ -107,7 +109,7 @@ class PhaseLP:
         for w, col in zip(wrow, h):
             if col is not None:
                 c[col] += piece.s * w
-        c[piece.i] -= piece.s
+        c[t] -= piece.s
         self.c, self.c0 = c, piece.s * b0
         self.lb, self.ub = lb, ub
         self._exact_setup(rows)
