@@ -34,6 +34,14 @@ def _model(Ws, bs, sign: int):
     lo, hi = np.zeros(d), np.ones(d)
     col_lo, col_hi, cost, ints = list(lo), list(hi), [0.0] * d, []
     rows = []  # (cols, vals, lower, upper)
+
+    def column(lower, upper, integer=False):
+        col_lo.append(lower)
+        col_hi.append(upper)
+        cost.append(0.0)
+        if integer:
+            ints.append(len(col_lo) - 1)
+        return len(col_lo) - 1
     h = list(range(d))  # the columns feeding the next layer (None: a ReLU that is always 0)
     hl, hh = lo, hi
     for W, b in zip(Ws[:-1], bs[:-1]):
@@ -45,35 +53,21 @@ def _model(Ws, bs, sign: int):
             if u[j] <= 0:
                 out.append(None)
                 continue
-            z = len(col_lo)
+            z = column(0.0, u[j])
             out.append(z)
-            col_lo.append(0.0)
-            col_hi.append(u[j])
-            cost.append(0.0)
             pc, pv = [c for c, _ in pre], [w for _, w in pre]
             if l[j] >= 0:  # z = p
                 rows.append((pc + [z], pv + [-1.0], -b[j], -b[j]))
                 continue
-            a = len(col_lo)
-            col_lo.append(0.0)
-            col_hi.append(1.0)
-            cost.append(0.0)
-            ints.append(a)
+            a = column(0.0, 1.0, integer=True)
             rows.append((pc + [z], pv + [-1.0], -INF, -b[j]))  # p <= z
             rows.append((pc + [z, a], [-w for w in pv] + [1.0, -l[j]], -INF, b[j] - l[j]))  # z <= p - l(1-a)
             rows.append(([z, a], [1.0, -u[j]], -INF, 0.0))  # z <= u a
         h, hl, hh = out, np.maximum(l, 0), np.maximum(u, 0)
-    t = len(col_lo)
-    col_lo.append(0.0)
-    col_hi.append(1.0)
-    cost.append(0.0)
+    t = column(0.0, 1.0)
     bsel = []
     for j in range(d):
-        bj = len(col_lo)
-        col_lo.append(0.0)
-        col_hi.append(1.0)
-        cost.append(0.0)
-        ints.append(bj)
+        bj = column(0.0, 1.0, integer=True)
         bsel.append(bj)
         rows.append(([t, j], [1.0, -1.0], 0.0, INF))  # t >= x_j
         rows.append(([t, j, bj], [1.0, -1.0, 1.0], -INF, 1.0))  # t <= x_j + 1 - b_j

@@ -60,7 +60,8 @@ class PhaseLP:
         self.piece = piece
         # columns 0..d-1 are x; the whole-box piece puts its t (standing for max(x)) at column d
         t = piece.i if piece.i is not None else d
-        lb, ub = [Fraction(piece.dom.lo)] * (d + (piece.i is None)), [Fraction(piece.dom.hi)] * (d + (piece.i is None))
+        ncol = d + (piece.i is None)
+        lb, ub = [Fraction(piece.dom.lo)] * ncol, [Fraction(piece.dom.hi)] * ncol
         rows = []  # (coefficients {col: Fraction}, rhs Fraction, is_equality)
         for k in range(d):
             if k != piece.i:
