@@ -363,6 +363,62 @@ def test_whole_box_on_and_off_agree(seed, monkeypatch):
     assert out[True].max_error == out[False].max_error == exact_error(G, out[True].witness)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_phase_subtrees_cover_the_piece(seed):
+    """The 2^m subtrees of the m root branches: together they reach the unsplit search's exact sup,
+    and each witness attains its subtree's T exactly (a witness may lie outside its subtree: the
+    search polishes a point on the linear region it falls in, which is still a point of the box)."""
+    from itertools import product
+
+    from maxcert.verify.phase_bab import root_branches, search_phases
+
+    net = bab.Net(_random_net(700 + seed))
+    low = Fraction(-10)
+    whole = search_phases(net, UNIT, None, 1, low, False)
+    keys = root_branches(net, UNIT, None, 1, 2)
+    parts = []
+    for combo in product((1, 0), repeat=len(keys)):
+        fixed = tuple(zip(keys, combo))
+        r = search_phases(net, UNIT, None, 1, low, False, fixed=fixed)
+        assert r["status"] == "closed"
+        if r["witness"] is not None:
+            w = r["witness"]
+            assert net.exact_forward(w)[0] - max(w) == r["T"] == r["best"]
+        parts.append(r)
+    assert bab._combine(parts)["T"] == whole["T"]
+    assert bab._combine(parts)["status"] == "closed"
+
+
+def test_phase_subtree_fixed_against_a_stable_relu_is_empty():
+    """N(x) = 1 + relu(x0 - x1): ReLU 0 computes relu(1), stable active. Its inactive subtree holds
+    no point (p = 1 > 0), so it closes at once; the active one is the whole piece (sup N - x0 = 1)."""
+    from maxcert.verify.phase_bab import search_phases
+
+    net = bab.Net(from_layers([[[0, 0], [1, -1]], [[1, 1]]], [[1, 0], [0]]))
+    off = search_phases(net, UNIT, 0, 1, Fraction(-1), False, fixed=(((0, 0), 0),))
+    assert off["status"] == "closed" and off["nodes"] == 0 and off["witness"] is None
+    on = search_phases(net, UNIT, 0, 1, Fraction(-1), False, fixed=(((0, 0), 1),))
+    assert on["status"] == "closed" and on["T"] == 1
+
+
+def test_whole_box_subtrees_in_processes_match_plain(monkeypatch):
+    """With 2 processes and no quick pass the whole-box piece goes to the pool as 4 subtrees
+    (7 inputs: the phase route in the workers too); the exact error is the plain encoding's."""
+    monkeypatch.setattr(bab, "QUICK_PASS", 0.0)
+    rng = random.Random(11)
+    dims = [7, 5, 3, 1]
+    W = [[[Fraction(rng.randint(-40, 40), 16) for _ in range(dims[k])] for _ in range(dims[k + 1])] for k in range(3)]
+    b = [[Fraction(rng.randint(-16, 16), 16) for _ in range(dims[k + 1])] for k in range(3)]
+    G = from_layers(W, b)
+    calls = []
+    real = bab._combine
+    monkeypatch.setattr(bab, "_combine", lambda parts: calls.append(len(parts)) or real(parts))
+    fast = worst_case_error(G, strategy="bab", jobs=2)
+    plain = worst_case_error(G, strategy="plain")
+    assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
+    assert 4 in calls  # the whole-box piece came back as 4 subtrees
+
+
 def test_whole_box_piece_only_for_the_positive_sign_and_the_phase_search():
     net = bab.Net(_random_net(600))
     with pytest.raises(ValueError, match="s = 1"):

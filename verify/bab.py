@@ -30,6 +30,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
+from itertools import product
 
 import highspy
 import numpy as np
@@ -51,6 +52,7 @@ from scipy.sparse import csr_matrix, vstack
 SPLIT_INPUTS_UPTO = 12  # input dimensions where search_piece also halves input sides
 PHASE_MIN_D = 7  # from this input dimension on, pieces are searched by phase_bab.search_phases
 WHOLE_BOX = True  # on that path, the positive error is searched as one whole-box piece
+SUBTREE_BITS = 2  # with 2 processes it goes to them as 2^2 phase subtrees (one bit more per doubling)
 BATCH = 32  # nodes popped together for one batched bound propagation
 QUICK_PASS = 0.5  # seconds of in-process search before worker processes are started
 Z3_SLICE = 2.0  # seconds z3 gets on a leaf before the leaf is split instead
@@ -790,7 +792,7 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
 
 
 def _job(args):
-    G, dom, i, s, T, stop_above, until, leaf_proof = args
+    G, dom, i, s, T, stop_above, until, leaf_proof, *fixed = args
     # ``until`` is wall-clock time: a piece that waits for a free process gets only what is left
     deadline = None if until is None else time.perf_counter() + max(0.0, until - time.time())
     net = Net(G)
@@ -798,7 +800,7 @@ def _job(args):
         # input splits stop paying beyond a few inputs: branch on ReLU phases over one warm LP
         from maxcert.verify.phase_bab import search_phases
 
-        return search_phases(net, dom, i, s, T, stop_above, deadline)
+        return search_phases(net, dom, i, s, T, stop_above, deadline, *fixed)
     return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
 
 
@@ -818,9 +820,24 @@ def _pieces(net: Net, leaf_proof: str):
     return [(i, s) for s in (1, -1) for i in range(d)]
 
 
+STATS = ("nodes", "z3", "lps", "dual", "linear")
+
+
+def _combine(parts):
+    """One piece's result from those of subtrees that together cover it."""
+    out = {k: sum(r[k] for r in parts) for k in STATS}
+    top = max((r for r in parts if r["best"] is not None), key=lambda r: r["best"], default=None)
+    out["best"], out["witness"] = (top["best"], top["witness"]) if top else (None, None)
+    out["T"] = max(r["T"] for r in parts)
+    status = [r["status"] for r in parts]
+    out["status"] = ("witness" if "witness" in status else
+                     "closed" if all(st == "closed" for st in status) else "unknown")
+    return out
+
+
 def _merge(first, second):
     """``second`` continued the search of ``first`` on the same piece (from first's raised T)."""
-    for k in ("nodes", "z3", "lps", "dual", "linear"):
+    for k in STATS:
         second[k] += first[k]
     if second["best"] is None:
         second["best"], second["witness"] = first["best"], first["witness"]
@@ -832,7 +849,9 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
 
     With several processes, the pieces are first tried in this process for ``QUICK_PASS`` seconds
     in all: small problems end before processes could even start. Pieces left open go to the
-    processes, from the threshold their quick try reached.
+    processes, from the threshold their quick try reached. The whole-box piece, by far the largest
+    search, goes as 2^m subtrees (every phase combination of the m ReLUs its root LP prices
+    highest, :func:`maxcert.verify.phase_bab.root_branches`), so that all processes share it.
     """
     until = None if deadline is None else time.time() + max(0.1, deadline - time.perf_counter())
     tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof) for i, s in _pieces(Net(G), leaf_proof)]
@@ -852,10 +871,26 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
     if todo:
         import multiprocessing as mp
 
-        redo = [tasks[n][:4] + (quick[n]["T"] if quick[n] else T,) + tasks[n][5:] for n in todo]
+        redo, owner = [], []  # the pool's tasks, and the piece each one belongs to
+        for n in todo:
+            t = tasks[n][:4] + (quick[n]["T"] if quick[n] else T,) + tasks[n][5:]
+            if t[2] is None:
+                from maxcert.verify.phase_bab import root_branches
+
+                keys = root_branches(Net(G), dom, None, 1, SUBTREE_BITS + max(0, (jobs - 1).bit_length() - 1))
+                subtrees = [tuple(zip(keys, combo)) for combo in product((1, 0), repeat=len(keys))]
+            else:
+                subtrees = [None]
+            for f in subtrees:
+                redo.append(t if f is None else t + (f,))
+                owner.append(n)
+        parts = {}
         with ProcessPoolExecutor(max_workers=min(jobs, len(redo)), mp_context=mp.get_context("spawn")) as ex:
-            for n, r in zip(todo, ex.map(_job, redo)):
-                quick[n] = r if quick[n] is None else _merge(quick[n], r)
+            for n, r in zip(owner, ex.map(_job, redo)):
+                parts.setdefault(n, []).append(r)
+        for n, rs in parts.items():
+            r = _combine(rs)
+            quick[n] = r if quick[n] is None else _merge(quick[n], r)
     return quick
 
 

@@ -219,9 +219,43 @@ def _objs(vals) -> np.ndarray:
     return a
 
 
-def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadline=None):
+def root_branches(net, dom, i, s: int, m: int) -> list:
+    """The m unstable ReLUs of piece (i, s) that the root LP's duals price highest, as (layer,
+    neuron): fixing their phases in all 2^m ways splits the piece's search into subtrees that
+    together cover it (for parallel processes).
+
+    Examples
+    --------
+    >>> from maxcert.graphs.evaluate import from_layers
+    >>> from maxcert.verify.bab import Net
+    >>> from maxcert.verify.domains import UNIT
+    >>> G = from_layers([[[1, -1], [-1, 1]], [[1, 1]]], [[0, 0], [0]])   # |x0 - x1|: both ReLUs unstable
+    >>> sorted(root_branches(Net(G), UNIT, None, 1, 2))
+    [(0, 0), (0, 1)]
+    """
+    piece = Piece(net, dom, i, s)
+    bounds = piece.tighten_root()
+    if any(np.any(l > u) for l, u in bounds):
+        return []
+    lp = PhaseLP(piece, bounds)
+    keys = sorted(lp.phase, key=lp.phase.get)
+    r = lp.solve(np.zeros(len(keys)), np.ones(len(keys)))
+    if r[0] != "optimal" or not keys:
+        return keys[:m]
+    y = r[3]
+    score = [(y[lp.tri[kj][0]] + y[lp.tri[kj][0] + 1]) * -lp.tri[kj][1] * lp.tri[kj][2] / (lp.tri[kj][2] - lp.tri[kj][1])
+             for kj in keys]
+    return [keys[n] for n in np.argsort(score, kind="stable")[::-1][:m]]
+
+
+def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadline=None, fixed=()):
     """Branch and bound over ReLU phases on piece (i, s); the same contract as
     :func:`maxcert.verify.bab.search_piece`.
+
+    ``fixed``: ((layer, neuron), phase) pairs, phase 1 for ``p >= 0`` and 0 for ``p <= 0``: only
+    the subtree with those phases is searched. A ReLU the root bounds find stable needs no fixing,
+    or, fixed against its bounds, leaves only points with p = 0, which the other phase's subtree
+    holds: that subtree is then empty.
 
     Examples
     --------
@@ -263,7 +297,14 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
     def result(status):
         return inc.result(status, stats)
 
-    heap = [(0.0, 0, np.zeros(na), np.ones(na))]
+    alo, ahi = np.zeros(na), np.ones(na)
+    for (k, j), ph in fixed:
+        if (k, j) in lp.phase:
+            n = keys.index((k, j))
+            alo[n] = ahi[n] = ph
+        elif (bounds[k][0][j] >= 0) != bool(ph):  # stable against the fixed phase
+            return result("closed")
+    heap = [(0.0, 0, alo, ahi)]
     tick = 1
     dive = None  # a child taken straight after its parent: its LP starts from the parent's basis
     while heap or dive is not None:
