@@ -242,10 +242,18 @@ def root_branches(net, dom, i, s: int, m: int) -> list:
     r = lp.solve(np.zeros(len(keys)), np.ones(len(keys)))
     if r[0] != "optimal" or not keys:
         return keys[:m]
-    y = r[3]
-    score = [(y[lp.tri[kj][0]] + y[lp.tri[kj][0] + 1]) * -lp.tri[kj][1] * lp.tri[kj][2] / (lp.tri[kj][2] - lp.tri[kj][1])
-             for kj in keys]
+    tri_r, tri_w = _triangles(lp, keys)
+    score = (r[3][tri_r] + r[3][tri_r + 1]) * tri_w
     return [keys[n] for n in np.argsort(score, kind="stable")[::-1][:m]]
+
+
+def _triangles(lp, keys):
+    """For each unstable ReLU (in ``keys`` order): the row of its ``z <= p - l(1 - a)`` (``z <= u a``
+    follows), and the triangle's height ``-l u / (u - l)``, the weight the branching rule gives the
+    duals of those two rows."""
+    tri_r = np.array([lp.tri[kj][0] for kj in keys], dtype=np.int64)
+    tri_w = np.array([-lp.tri[kj][1] * lp.tri[kj][2] / (lp.tri[kj][2] - lp.tri[kj][1]) for kj in keys])
+    return tri_r, tri_w
 
 
 def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadline=None, fixed=()):
@@ -278,8 +286,7 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
     na = len(keys)
     zcol = np.array([lp.zcol[kj] for kj in keys], dtype=np.int64)
     pre_rows = [lp.pre[kj] for kj in keys]
-    tri_r = np.array([lp.tri[kj][0] for kj in keys], dtype=np.int64)
-    tri_w = np.array([-lp.tri[kj][1] * lp.tri[kj][2] / (lp.tri[kj][2] - lp.tri[kj][1]) for kj in keys])
+    tri_r, tri_w = _triangles(lp, keys)
 
     def left():
         return None if deadline is None else max(0.05, deadline - time.perf_counter())
