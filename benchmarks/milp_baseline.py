@@ -24,6 +24,8 @@ import time
 
 import highspy
 import numpy as np
+from maxcert.verify.bab import highs_model
+from scipy.sparse import csr_matrix
 
 INF = highspy.kHighsInf
 
@@ -76,17 +78,9 @@ def _model(Ws, bs, sign: int):
         if c is not None:
             cost[c] += sign * w
     cost[t] -= sign
-    lp = highspy.HighsLp()
-    n = len(col_lo)
-    lp.num_col_, lp.num_row_ = n, len(rows)
-    lp.col_cost_ = -np.array(cost)  # HiGHS minimises
-    lp.col_lower_, lp.col_upper_ = np.array(col_lo), np.array(col_hi)
-    lp.row_lower_ = np.array([r[2] for r in rows])
-    lp.row_upper_ = np.array([r[3] for r in rows])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = np.cumsum([0] + [len(r[0]) for r in rows]).astype(np.int32)
-    lp.a_matrix_.index_ = np.array([c for r in rows for c in r[0]], dtype=np.int32)
-    lp.a_matrix_.value_ = np.array([v for r in rows for v in r[1]], dtype=np.float64)
+    A = csr_matrix(([v for r in rows for v in r[1]], [c for r in rows for c in r[0]],
+                    np.cumsum([0] + [len(r[0]) for r in rows])), shape=(len(rows), len(col_lo)))
+    lp = highs_model(A, [r[2] for r in rows], [r[3] for r in rows], col_lo, col_hi, -np.array(cost))  # HiGHS minimises
     lp.offset_ = -sign * float(bs[-1][0])
     return lp, ints
 

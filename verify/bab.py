@@ -47,7 +47,7 @@ from maxcert.verify.linear_bounds import (
     narrow,
     propagate_many,
 )
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import csc_matrix, csr_matrix, vstack
 
 SPLIT_INPUTS_UPTO = 12  # input dimensions where search_piece also halves input sides
 PHASE_MIN_D = 7  # from this input dimension on, pieces are searched by phase_bab.search_phases
@@ -133,6 +133,22 @@ def _highs():
     return h
 
 
+def highs_model(A, row_lo, row_hi, col_lo, col_hi, cost=None, maximize=False) -> highspy.HighsLp:
+    """The HiGHS model of ``min (max) cost x`` s.t. ``row_lo <= A x <= row_hi``, ``col_lo <= x <= col_hi``
+    (A: any scipy sparse matrix, passed column-wise; cost: zero when None)."""
+    A = csc_matrix(A)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
+    lp.col_cost_ = np.zeros(A.shape[1]) if cost is None else np.asarray(cost, dtype=np.float64)
+    lp.col_lower_, lp.col_upper_ = np.asarray(col_lo, dtype=np.float64), np.asarray(col_hi, dtype=np.float64)
+    lp.row_lower_, lp.row_upper_ = np.asarray(row_lo, dtype=np.float64), np.asarray(row_hi, dtype=np.float64)
+    if maximize:
+        lp.sense_ = highspy.ObjSense.kMaximize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
+    return lp
+
+
 class LP:
     """The relaxation as a HiGHS model, kept between solves: a new objective re-solves warm.
 
@@ -142,15 +158,9 @@ class LP:
     def __init__(self, rel):
         A_ub, b_ub, A_eq, b_eq, lb, ub = rel[:6]
         self.m_ub = A_ub.shape[0]
-        A = vstack([A_ub, A_eq]).tocsc() if A_eq.shape[0] else A_ub.tocsc()
-        model = highspy.HighsLp()
-        model.num_col_, model.num_row_ = A.shape[1], A.shape[0]
-        model.col_cost_ = np.zeros(A.shape[1])
-        model.col_lower_, model.col_upper_ = lb, ub
-        model.row_lower_ = np.concatenate([np.full(self.m_ub, -highspy.kHighsInf), b_eq])
-        model.row_upper_ = np.concatenate([b_ub, b_eq])
-        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.start_, model.a_matrix_.index_, model.a_matrix_.value_ = A.indptr, A.indices, A.data
+        A = vstack([A_ub, A_eq]) if A_eq.shape[0] else A_ub
+        model = highs_model(A, np.concatenate([np.full(self.m_ub, -highspy.kHighsInf), b_eq]),
+                            np.concatenate([b_ub, b_eq]), lb, ub)
         self.h = _highs()
         # transposes for safe_max, made once per relaxation rather than once per solve
         self.T = (A_ub.T.tocsr(), abs(A_ub).T.tocsr(), A_eq.T.tocsr(), abs(A_eq).T.tocsr())

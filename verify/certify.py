@@ -133,7 +133,8 @@ def _polish(f, x, dom: Domain):
     """The float optimum of the error over x's linear region (its ReLU phases, its largest input and
     the sign of its error), by one small LP; None when the LP fails. Only a proposal."""
     import highspy
-    from maxcert.verify.bab import _highs
+    from maxcert.verify.bab import _highs, highs_model
+    from scipy.sparse import csr_matrix
 
     Ws, bs = f.to_numpy()
     d = len(x)
@@ -152,17 +153,8 @@ def _polish(f, x, dom: Domain):
     i = int(np.argmax(x))
     s = 1.0 if float(c @ x) + c0 >= x[i] else -1.0
     M = np.vstack(rows + [np.eye(d) - np.eye(d)[i]])  # the last rows: x_k - x_i <= 0
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = d, M.shape[0]
-    lp.col_cost_ = s * c - s * np.eye(d)[i]
-    lp.col_lower_, lp.col_upper_ = np.full(d, float(dom.lo)), np.full(d, float(dom.hi))
-    lp.row_lower_ = np.full(M.shape[0], -highspy.kHighsInf)
-    lp.row_upper_ = np.concatenate(rhs + [np.zeros(d)])
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = np.arange(0, M.size + 1, d, dtype=np.int32)
-    lp.a_matrix_.index_ = np.tile(np.arange(d, dtype=np.int32), M.shape[0])
-    lp.a_matrix_.value_ = M.ravel()
+    lp = highs_model(csr_matrix(M), np.full(M.shape[0], -highspy.kHighsInf), np.concatenate(rhs + [np.zeros(d)]),
+                     np.full(d, float(dom.lo)), np.full(d, float(dom.hi)), s * c - s * np.eye(d)[i], maximize=True)
     hs = _highs()
     hs.passModel(lp)
     hs.run()

@@ -24,7 +24,8 @@ from fractions import Fraction
 
 import highspy
 import numpy as np
-from maxcert.verify.bab import Z3_SLICE, Incumbent, Piece, _highs
+from maxcert.verify.bab import Z3_SLICE, Incumbent, Piece, _highs, highs_model
+from scipy.sparse import coo_matrix
 
 INF = highspy.kHighsInf
 DIVE = True
@@ -143,28 +144,12 @@ class PhaseLP:
 
     def _float_model(self, rows):
         m = len(rows)
-        starts, index, value = [0], [], []
-        bycol = [[] for _ in range(self.n)]
-        for i, (r, _, _) in enumerate(rows):
-            for col, v in r.items():
-                bycol[col].append((i, float(v)))
-        for col in bycol:
-            for i, v in col:
-                index.append(i)
-                value.append(v)
-            starts.append(len(index))
-        model = highspy.HighsLp()
-        model.num_col_, model.num_row_ = self.n, m
-        model.col_cost_ = -np.array([float(v) for v in self.c])
-        model.col_lower_ = np.array([float(v) for v in self.lb])
-        model.col_upper_ = np.array([float(v) for v in self.ub])
+        ri = [i for i, (r, _, _) in enumerate(rows) for _ in r]
+        A = coo_matrix(([float(v) for r, _, _ in rows for v in r.values()],
+                        (ri, [col for r, _, _ in rows for col in r])), shape=(m, self.n))
         rhs = np.array([float(r) for _, r, _ in rows])
-        model.row_lower_ = np.where(self.eq, rhs, -INF)
-        model.row_upper_ = rhs
-        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        model.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        model.a_matrix_.value_ = np.array(value)
+        model = highs_model(A, np.where(self.eq, rhs, -INF), rhs, [float(v) for v in self.lb],
+                            [float(v) for v in self.ub], -np.array([float(v) for v in self.c]))
         self.h = h = _highs()
         h.setOptionValue("presolve", "off")
         h.passModel(model)
