@@ -85,10 +85,11 @@ def _model(Ws, bs, sign: int):
     return lp, ints
 
 
-def milp_error(G, timeout: float) -> dict:
+def milp_error(G, timeout: float, threads: int | None = None) -> dict:
     """``max |N(x) - max(x)|`` over [0,1]^d by HiGHS's MILP solver (float), within ``timeout`` s.
 
-    Returns ``{"status": "optimal" | "time limit", "value": best found, "bound": HiGHS's upper
+    ``threads``: HiGHS's thread count. HiGHS fixes it for the whole process at its first run, so
+    only a fresh process (the benchmark's) may set it; elsewhere leave it None. Returns ``{"status": "optimal" | "time limit", "value": best found, "bound": HiGHS's upper
     bound, "seconds": ...}``; the two signs share the time limit.
     """
     from maxcert.graphs.evaluate import compile_layers
@@ -100,12 +101,14 @@ def milp_error(G, timeout: float) -> dict:
     for sign in (1, -1):
         lp, ints = _model(Ws, bs, sign)
         h = _highs()
-        h.setOptionValue("threads", 1)
+        if threads is not None:
+            h.setOptionValue("threads", threads)
         h.setOptionValue("time_limit", max(0.1, timeout - (time.perf_counter() - t0)))
         h.passModel(lp)
         for c in ints:
             h.changeColIntegrality(c, highspy.HighsVarType.kInteger)
-        h.run()
+        if h.run() == highspy.HighsStatus.kError:
+            raise RuntimeError(f"HiGHS could not solve the MILP (status {h.modelStatusToString(h.getModelStatus())})")
         info = h.getInfo()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             status = "time limit"

@@ -64,7 +64,7 @@ def _milp(json_path, timeout, q):
 
     from maxcert.graphs import load_model
 
-    r = milp_error(load_model(json_path), timeout)
+    r = milp_error(load_model(json_path), timeout, threads=1)  # a fresh process: it may fix the threads
     q.put((r["status"], r["value"], r["bound"], r["seconds"]))
 
 

@@ -52,6 +52,17 @@ def test_milp_agrees_on_committed_model():
     assert r["value"] == pytest.approx(float(exact.max_error), abs=1e-7)
 
 
+def test_milp_after_another_highs_run_in_the_process():
+    """HiGHS fixes its thread count at the first run in a process; a MILP after other HiGHS work
+    (here an LP) must still solve, not fail at once and read as a time limit."""
+    from maxcert.verify.bab import _highs
+
+    _highs().run()
+    G = from_layers([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]])
+    r = milp_baseline.milp_error(G, 10.0)
+    assert r["status"] == "optimal" and r["value"] == pytest.approx(1.0, abs=1e-9), r
+
+
 def test_timed_repeats_short_runs_and_takes_the_median():
     times = iter([0.5, 0.1, 0.9])
     calls = []
