@@ -1,0 +1,437 @@
+"""ONNX MaxPool: its windows, and its replacement by standard ONNX ops whose only nonlinearity is Relu.
+
+A MaxPool output at position ``o`` is the max over the *unpadded* inputs of its window: ONNX pads
+MaxPool with -inf, so padded positions never win. Per spatial axis j the window of ``o_j`` is
+``o_j * s_j - pad_begin_j + k * dil_j`` for ``k = 0 .. K_j - 1``, kept where it lies inside the
+input; the window of ``o`` is the product of those per-axis sets.
+
+The replacement (:func:`rewrite_model`) has two parts:
+
+* a **selection**: one ``Gather`` per spatial axis with constant indices of shape ``(K_j, O_j)``,
+  then ``Transpose`` and ``Reshape`` to ``(N, C, O_1.., d)`` with ``d = prod K_j``. A padded
+  kernel offset gathers a valid element *of the same window* instead (the first one on that axis),
+  and ``max(S + {a}) = max(S)`` for ``a`` in ``S``: each row holds exactly its window's inputs,
+  some repeated, and padding needs no constant at all;
+* a **tree** over the last axis: ``ceil(log2 d)`` levels of pairwise maxima, each level a ``Slice``
+  of halves, one ``Relu`` layer and ``Sum``/``Neg`` (``relu3``: ``max(a, b) = relu(a - b) +
+  relu(b) - relu(-b)``; ``relu4``: the paper's symmetric form), an odd element carried through the
+  layer as ``relu(c) - relu(-c)``; a final ``Reshape`` drops the length-1 axis.
+
+Both parts act on tensors, not on elements, so the added graph has O(d) nodes whatever the map's
+size. :mod:`maxcert.verify.pools` proves each replacement from the written model.
+
+Examples
+--------
+>>> spec = PoolSpec.from_attributes({"kernel_shape": [3], "strides": [2], "pads": [1, 1]}, [5])
+>>> spec.out, window_axis(spec, 0, 0), window_axis(spec, 0, 2)
+([3], [0, 1], [3, 4])
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from maxcert.errors import MaxcertError
+
+GADGETS = ("relu3", "relu4")
+MAXLIKE = ("Max", "ReduceMax", "MaxPool", "GlobalMaxPool", "MaxRoiPool", "MaxUnpool", "ArgMax", "LpPool")
+
+
+class PoolError(MaxcertError):
+    """A MaxPool that cannot be rewritten (bad attributes, unknown shape, a used Indices output)."""
+
+
+@dataclass
+class PoolSpec:
+    """The geometry of one MaxPool over ``r`` spatial axes (all lists of length r)."""
+
+    kernel: list
+    strides: list
+    dilations: list
+    pads_begin: list
+    pads_end: list
+    ceil_mode: int
+    inp: list  # spatial input sizes
+    out: list = field(default_factory=list)  # spatial output sizes
+
+    @classmethod
+    def from_attributes(cls, attrs: dict, spatial: list) -> "PoolSpec":
+        """The geometry of ONNX MaxPool attributes on a map of spatial size ``spatial``.
+
+        Output sizes follow the ONNX operator spec: explicit pads use
+        ``floor`` (``ceil`` with ceil_mode, dropping a window that would start in the end padding);
+        ``VALID`` pads nothing; ``SAME_UPPER``/``SAME_LOWER`` give ``ceil(in / s)`` outputs and split the
+        padding they need, the odd one at the end (upper) or the beginning (lower).
+
+        Examples
+        --------
+        >>> s = PoolSpec.from_attributes({"kernel_shape": [2, 2], "auto_pad": "SAME_LOWER"}, [3, 3])
+        >>> s.out, s.pads_begin, s.pads_end
+        ([3, 3], [1, 1], [0, 0])
+        """
+        spatial = [int(v) for v in spatial]
+        r = len(spatial)
+        kernel = attrs.get("kernel_shape")
+        if kernel is None:
+            raise PoolError("MaxPool has no kernel_shape")
+        kernel = [int(k) for k in kernel]
+        if len(kernel) != r:
+            raise PoolError(f"kernel_shape {kernel} has {len(kernel)} axes but the input has {r} spatial axes")
+        if any(k < 1 for k in kernel):
+            raise PoolError(f"kernel_shape {kernel} has an empty axis")
+        strides = [int(v) for v in (attrs.get("strides") or [1] * r)]
+        dil = [int(v) for v in (attrs.get("dilations") or [1] * r)]
+        for name, vals in (("strides", strides), ("dilations", dil)):
+            if len(vals) != r or any(v < 1 for v in vals):
+                raise PoolError(f"{name} {vals} must be {r} integers >= 1")
+        ceil_mode = int(attrs.get("ceil_mode", 0))
+        auto_pad = attrs.get("auto_pad", "NOTSET")
+        auto_pad = auto_pad.decode() if isinstance(auto_pad, bytes) else auto_pad
+        if any(s < 1 for s in spatial):
+            raise PoolError(f"the input's spatial shape {spatial} is empty")
+        ext = [(k - 1) * d + 1 for k, d in zip(kernel, dil)]  # the dilated kernel's extent
+        if auto_pad in ("NOTSET", ""):
+            pads = [int(v) for v in (attrs.get("pads") or [0] * (2 * r))]
+            if len(pads) != 2 * r or any(p < 0 for p in pads):
+                raise PoolError(f"pads {pads} must be {2 * r} integers >= 0")
+            pb, pe = pads[:r], pads[r:]
+            out = []
+            for n, e, s, b, a in zip(spatial, ext, strides, pb, pe):
+                span = n + b + a - e
+                if span < 0:
+                    raise PoolError(f"kernel extent {e} exceeds the padded input {n + b + a}")
+                o = (-(-span // s) if ceil_mode else span // s) + 1
+                if ceil_mode and (o - 1) * s >= n + b:  # a window may not start in the end padding
+                    o -= 1
+                out.append(o)
+        elif auto_pad == "VALID":
+            pb, pe = [0] * r, [0] * r
+            out = []
+            for n, e, s in zip(spatial, ext, strides):
+                if n < e:
+                    raise PoolError(f"kernel extent {e} exceeds the input size {n} (auto_pad VALID)")
+                out.append(-(-(n - e + 1) // s))
+        elif auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+            out, pb, pe = [], [], []
+            for n, e, s in zip(spatial, ext, strides):
+                o = -(-n // s)
+                total = max(0, (o - 1) * s + e - n)
+                small, big = total // 2, total - total // 2
+                b, a = (small, big) if auto_pad == "SAME_UPPER" else (big, small)
+                out.append(o)
+                pb.append(b)
+                pe.append(a)
+        else:
+            raise PoolError(f"unknown auto_pad {auto_pad!r}")
+        spec = cls(kernel, strides, dil, pb, pe, ceil_mode, spatial, out)
+        for j in range(r):
+            for o in (0, spec.out[j] - 1):
+                if not window_axis(spec, j, o):
+                    raise PoolError(f"output {o} on spatial axis {j} has a window of padding only "
+                                    f"(kernel {kernel}, pads {pb + pe}, dilations {dil})")
+        for j in range(r):  # dilation can leave an inner window empty too: check all, cheaply
+            if any(not window_axis(spec, j, o) for o in range(spec.out[j])):
+                raise PoolError(f"a window on spatial axis {j} holds padding only")
+        return spec
+
+    @property
+    def size(self) -> int:
+        """d, the number of kernel offsets (inputs of each window, padding included)."""
+        return math.prod(self.kernel)
+
+    def attributes(self) -> dict:
+        """The effective attributes, explicit: what the report prints."""
+        return {"kernel_shape": self.kernel, "strides": self.strides, "dilations": self.dilations,
+                "pads": self.pads_begin + self.pads_end, "ceil_mode": self.ceil_mode}
+
+
+def window_axis(spec: PoolSpec, j: int, o: int) -> list:
+    """The unpadded input indices of output ``o``'s window on spatial axis ``j``."""
+    start = o * spec.strides[j] - spec.pads_begin[j]
+    return [i for i in (start + k * spec.dilations[j] for k in range(spec.kernel[j])) if 0 <= i < spec.inp[j]]
+
+
+def gather_indices(spec: PoolSpec, j: int) -> np.ndarray:
+    """Indices ``(K_j, O_j)`` for axis j: offset k of output o, or the window's first valid index
+    when that offset lies in the padding (a repeat changes no max)."""
+    K, O = spec.kernel[j], spec.out[j]
+    idx = np.empty((K, O), dtype=np.int64)
+    for o in range(O):
+        start = o * spec.strides[j] - spec.pads_begin[j]
+        valid = window_axis(spec, j, o)
+        for k in range(K):
+            i = start + k * spec.dilations[j]
+            idx[k, o] = i if 0 <= i < spec.inp[j] else valid[0]
+    return idx
+
+
+def layer_windows(spec: PoolSpec, channels: int = 1, batch: int = 1) -> list:
+    """The windows of a whole pooling layer on an ``(batch, channels, *inp)`` tensor, flattened
+    row-major: one list of input indices per output position, in the output's row-major order.
+
+    Examples
+    --------
+    >>> spec = PoolSpec.from_attributes({"kernel_shape": [2, 2], "strides": [2, 2]}, [4, 4])
+    >>> layer_windows(spec)[:2]
+    [[0, 1, 4, 5], [2, 3, 6, 7]]
+    """
+    import itertools
+
+    per_axis = [[window_axis(spec, j, o) for o in range(spec.out[j])] for j in range(len(spec.inp))]
+    plane = math.prod(spec.inp)
+    out = []
+    for n in range(batch):
+        for c in range(channels):
+            base = (n * channels + c) * plane
+            for pos in itertools.product(*[range(o) for o in spec.out]):
+                cells = itertools.product(*[per_axis[j][p] for j, p in enumerate(pos)])
+                out.append([base + int(np.ravel_multi_index(cell, spec.inp)) for cell in cells])
+    return out
+
+
+def tree_levels(d: int) -> int:
+    """ReLU layers of the tree over d inputs: ceil(log2 d)."""
+    return (d - 1).bit_length()
+
+
+def tree_relus(d: int, gadget: str = "relu3") -> int:
+    """ReLUs of one window's tree: 3 (relu3) or 4 (relu4) per pair, 2 per carried element.
+
+    Examples
+    --------
+    >>> tree_relus(9), tree_relus(4, "relu4")
+    (26, 12)
+    """
+    per_pair = 3 if gadget == "relu3" else 4
+    total = 0
+    while d > 1:
+        total += per_pair * (d // 2) + 2 * (d % 2)
+        d = d // 2 + d % 2
+    return total
+
+
+class _Emitter:
+    """Appends the nodes of one replacement; every constant is a Constant node, so models of IR
+    version 3 (where an initializer must also be a graph input) stay valid."""
+
+    def __init__(self, prefix: str, opset: int, elem_type: int, taken: set):
+        self.prefix, self.opset, self.elem_type, self.taken = prefix, opset, elem_type, taken
+        self.nodes = []
+
+    def name(self, what: str) -> str:
+        n = f"{self.prefix}/{what}"
+        k = 0
+        while n in self.taken:
+            k += 1
+            n = f"{self.prefix}/{what}_{k}"
+        self.taken.add(n)
+        return n
+
+    def node(self, op: str, inputs: list, what: str, output: str | None = None, **attrs) -> str:
+        from onnx import helper
+
+        out = output or self.name(what)
+        self.nodes.append(helper.make_node(op, inputs, [out], name=self.name(f"{what}_node"), **attrs))
+        return out
+
+    def const(self, arr: np.ndarray, what: str) -> str:
+        from onnx import helper, numpy_helper
+
+        out = self.name(what)
+        self.nodes.append(helper.make_node("Constant", [], [out], name=self.name(f"{what}_node"),
+                                           value=numpy_helper.from_array(np.asarray(arr), out)))
+        return out
+
+    def slice_last(self, x: str, axis: int, lo: int, hi: int, what: str) -> str:
+        if self.opset < 10:
+            return self.node("Slice", [x], what, starts=[lo], ends=[hi], axes=[axis])
+        ins = [x, self.const(np.array([lo], np.int64), f"{what}_start"),
+               self.const(np.array([hi], np.int64), f"{what}_end"), self.const(np.array([axis], np.int64), f"{what}_axis")]
+        return self.node("Slice", ins, what)
+
+    def scalar(self, value: float, what: str) -> str:
+        from onnx import helper
+
+        dtype = helper.tensor_dtype_to_np_dtype(self.elem_type)
+        return self.const(np.array(value, dtype=dtype), what)
+
+
+def _max_level(E: _Emitter, V: str, m: int, axis: int, gadget: str, lvl: int) -> str:
+    """One ReLU layer of the tree: m elements on the last axis -> ceil(m / 2)."""
+    h = m // 2
+    A = E.slice_last(V, axis, 0, h, f"l{lvl}_a")
+    B = E.slice_last(V, axis, h, 2 * h, f"l{lvl}_b")
+    # Sum and Neg instead of Add and Sub: onnxruntime runs no Add/Sub/Mul below opset 7
+    if gadget == "relu3":  # relu(a - b) + relu(b) - relu(-b)
+        nb = E.node("Neg", [B], f"l{lvl}_neg_b")
+        r1 = E.node("Relu", [E.node("Sum", [A, nb], f"l{lvl}_a_minus_b")], f"l{lvl}_relu_diff")
+        r2 = E.node("Relu", [B], f"l{lvl}_relu_b")
+        r3 = E.node("Relu", [nb], f"l{lvl}_relu_negb")
+        out = E.node("Sum", [r1, r2, E.node("Neg", [r3], f"l{lvl}_minus_relu_negb")], f"l{lvl}_max")
+    else:  # (relu(a - b) + relu(b - a) + relu(a + b) - relu(-a - b)) / 2
+        dif = E.node("Sum", [A, E.node("Neg", [B], f"l{lvl}_neg_b")], f"l{lvl}_a_minus_b")
+        s = E.node("Sum", [A, B], f"l{lvl}_a_plus_b")
+        r1 = E.node("Relu", [dif], f"l{lvl}_relu_diff")
+        r2 = E.node("Relu", [E.node("Neg", [dif], f"l{lvl}_b_minus_a")], f"l{lvl}_relu_rdiff")
+        r3 = E.node("Relu", [s], f"l{lvl}_relu_sum")
+        r4 = E.node("Relu", [E.node("Neg", [s], f"l{lvl}_neg_sum")], f"l{lvl}_relu_negsum")
+        tot = E.node("Sum", [r1, r2, r3, E.node("Neg", [r4], f"l{lvl}_minus_r4")], f"l{lvl}_twice_max")
+        out = E.node("Mul", [tot, E.scalar(0.5, f"l{lvl}_half")], f"l{lvl}_max")
+    if m % 2 == 0:
+        return out
+    C = E.slice_last(V, axis, 2 * h, m, f"l{lvl}_c")
+    rn = E.node("Relu", [E.node("Neg", [C], f"l{lvl}_neg_c")], f"l{lvl}_relu_negc")
+    carried = E.node("Sum", [E.node("Relu", [C], f"l{lvl}_relu_c"), E.node("Neg", [rn], f"l{lvl}_minus_relu_negc")],
+                     f"l{lvl}_carry")
+    return E.node("Concat", [out, carried], f"l{lvl}_next", axis=axis)
+
+
+def replacement_nodes(spec: PoolSpec, X: str, Y: str, E: _Emitter, gadget: str = "relu3") -> list:
+    """The nodes computing ``Y = MaxPool(X)`` for ``spec`` (X of rank 2 + r), appended to E."""
+    r = len(spec.inp)
+    V = X
+    for j in range(r):  # (N, C, K0, O0, .., K_{j-1}, O_{j-1}, S_j, ..) -> S_j becomes (K_j, O_j)
+        V = E.node("Gather", [V, E.const(gather_indices(spec, j), f"idx{j}")], f"gather{j}", axis=2 + 2 * j)
+    perm = [0, 1] + [3 + 2 * j for j in range(r)] + [2 + 2 * j for j in range(r)]
+    V = E.node("Transpose", [V], "windows_last", perm=perm)
+    V = E.node("Reshape", [V, E.const(np.array([0] * (2 + r) + [-1], np.int64), "rows_shape")], "rows")
+    m, lvl, axis = spec.size, 0, 2 + r
+    while m > 1:
+        V = _max_level(E, V, m, axis, gadget, lvl)
+        m, lvl = m - m // 2, lvl + 1
+    E.node("Reshape", [V, E.const(np.array([0] * (2 + r), np.int64), "out_shape")], "out", output=Y)
+    return E.nodes
+
+
+def _attrs(node) -> dict:
+    from onnx import helper
+
+    return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
+
+def _default_opset(model) -> int:
+    for o in model.opset_import:
+        if o.domain in ("", "ai.onnx"):
+            return int(o.version)
+    raise PoolError("the model imports no default ONNX opset")
+
+
+def _shapes(model) -> dict:
+    """Static shapes and element types of every tensor onnx's shape inference can tell."""
+    import onnx
+
+    try:
+        inferred = onnx.shape_inference.infer_shapes(model, strict_mode=False)
+    except Exception as e:  # onnx raises several types; any of them means the shapes are unknown
+        raise PoolError(f"shape inference failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+    out = {}
+    g = inferred.graph
+    for vi in list(g.input) + list(g.value_info) + list(g.output):
+        tt = vi.type.tensor_type
+        if not tt.HasField("shape"):
+            continue
+        dims = [dm.dim_value if dm.HasField("dim_value") else None for dm in tt.shape.dim]
+        out[vi.name] = (dims, tt.elem_type)
+    for init in g.initializer:
+        out[init.name] = (list(init.dims), init.data_type)
+    return out
+
+
+@dataclass
+class PoolSite:
+    """One MaxPool of a model and what replaced it (the report's facts, before certification)."""
+
+    node: str
+    index: int
+    input: str
+    output: str
+    shape: list  # the pool input's shape, symbolic dims given as None
+    elem_type: int
+    spec: PoolSpec
+    nodes: list  # names of the nodes added
+
+    @property
+    def d(self) -> int:
+        return self.spec.size
+
+    def positions(self) -> int:
+        """Output positions of the layer (symbolic batch/channel dims count as 1)."""
+        lead = [v or 1 for v in self.shape[:2]]
+        return math.prod(lead) * math.prod(self.spec.out)
+
+
+def rewrite_model(model, gadget: str = "relu3"):
+    """Replace every MaxPool of an ``onnx.ModelProto`` by the Relu network of :func:`replacement_nodes`.
+
+    Returns ``(new_model, sites)``; the input model is not changed. Every other node, initializer,
+    input, output, name, shape and element type stays as it was.
+
+    Raises :class:`PoolError` for a MaxPool whose Indices output is used, whose spatial input shape
+    cannot be inferred, or whose attributes are invalid.
+    """
+    import onnx
+
+    if gadget not in GADGETS:
+        raise PoolError(f"unknown gadget {gadget!r}; choose relu3 or relu4")
+    g = model.graph
+    _refuse_nested(g)
+    pools = [(i, n) for i, n in enumerate(g.node) if n.op_type == "MaxPool" and n.domain in ("", "ai.onnx")]
+    opset = _default_opset(model)
+    shapes = _shapes(model) if pools else {}
+    used = {t for n in g.node for t in n.input} | {o.name for o in g.output}
+    taken = {n.name for n in g.node} | {t for n in g.node for t in list(n.input) + list(n.output)}
+    taken |= {i.name for i in g.initializer} | {i.name for i in g.input}
+    new = onnx.ModelProto()
+    new.CopyFrom(model)
+    del new.graph.node[:]
+    sites, pool_at = [], {i: n for i, n in pools}
+    for i, n in enumerate(g.node):
+        if i not in pool_at:
+            new.graph.node.append(n)
+            continue
+        label = n.name or f"MaxPool_{i}"
+        if len(n.output) > 1 and n.output[1] and n.output[1] in used:
+            raise PoolError(f"MaxPool {label!r}: its Indices output {n.output[1]!r} is used; "
+                            "no ReLU network computes an argmax")
+        X, Y = n.input[0], n.output[0]
+        if X not in shapes:
+            raise PoolError(f"MaxPool {label!r}: the shape of its input {X!r} cannot be inferred")
+        dims, elem = shapes[X]
+        if len(dims) < 3 or any(v is None for v in dims[2:]):
+            raise PoolError(f"MaxPool {label!r}: the spatial shape of its input {X!r} cannot be inferred ({dims})")
+        if elem not in (onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16, onnx.TensorProto.DOUBLE,
+                        onnx.TensorProto.BFLOAT16):
+            raise PoolError(f"MaxPool {label!r}: element type {onnx.TensorProto.DataType.Name(elem)} "
+                            "is not a floating-point type")
+        try:
+            spec = PoolSpec.from_attributes(_attrs(n), dims[2:])
+        except PoolError as e:
+            raise PoolError(f"MaxPool {label!r}: {e}") from None
+        if Y in shapes and shapes[Y][0] and all(v is not None for v in shapes[Y][0][2:]):
+            if list(shapes[Y][0][2:]) != spec.out:  # onnx's own shape inference must agree
+                raise PoolError(f"MaxPool {label!r}: output shape {spec.out} disagrees with onnx's {shapes[Y][0][2:]}")
+        E = _Emitter(f"{label}/relu_max", opset, elem, taken)
+        nodes = replacement_nodes(spec, X, Y, E, gadget)
+        new.graph.node.extend(nodes)
+        sites.append(PoolSite(label, i, X, Y, dims, elem, spec, [m.name for m in nodes]))
+    return new, sites
+
+
+def _refuse_nested(g):
+    from onnx import AttributeProto
+
+    for n in g.node:
+        for a in n.attribute:
+            subs = [a.g] if a.type == AttributeProto.GRAPH else list(a.graphs) if a.type == AttributeProto.GRAPHS else []
+            for s in subs:
+                if any(m.op_type == "MaxPool" for m in s.node):
+                    raise PoolError(f"node {n.name or n.op_type!r} holds a MaxPool in a subgraph; "
+                                    "only the main graph is rewritten")
+
+
+def max_type_ops(model) -> list:
+    """Names of max-type operators left in the model's main graph (empty after a rewrite)."""
+    return [f"{n.op_type}:{n.name}" for n in model.graph.node if n.op_type in MAXLIKE]

@@ -1,0 +1,358 @@
+"""Certificates for the MaxPool replacements of :mod:`maxcert.graphs.pools`, read off the written model.
+
+The claim, for one pool on its real input shape ``(N, C, *S)``: at every output position ``o``, for
+every real input x, the replacement outputs ``max`` over o's window of unpadded inputs (ONNX
+pads MaxPool with -inf). It is proved from the *written* ONNX nodes between the pool's input X
+and its output Y, in three checked steps (nothing is taken from the code that wrote them):
+
+1. **Selection.** The nodes from X up to the first one that is not data movement must all be
+   ``Gather``/``Transpose``/``Reshape`` with constant indices and shapes: each output element is
+   then a copy of one input element. onnxruntime runs them on the input ``x_i = i`` (in double:
+   integers below 2^53 are exact) and so gives, for every row ``(n, c, o)``, the index of the
+   input copied into each of its m slots.
+2. **Rows.** Every node from there to Y must act on each row alone and alike: ``Slice``/``Concat``
+   on the last axis, ``Relu``/``Neg`` elementwise, ``Sum`` of such tensors, ``Mul`` by a scalar
+   constant, and a last ``Reshape`` that drops a length-1 axis. Those nodes, on one row of length
+   m, are imported into an exact network T, and :func:`maxcert.verify.certify` proves
+   ``T(v) = max(v)`` for every v in R^m (eps = 0, domain reals; in practice the lifted max-affine
+   form and z3 UNSAT on the ordered cone).
+3. **Windows.** In exact integers, for every row: each copied index lies in that position's window
+   (same n and c, offset a multiple of the dilation, inside the kernel, inside the map), and every
+   unpadded window element is copied at least once. Since max is idempotent and T = max, the
+   output is the max over the window.
+
+Identical row networks (same exact weights, same hash) are certified once per run.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from maxcert.verify.certificates import CERTIFIED, UNKNOWN
+
+DATA_MOVEMENT = ("Gather", "Transpose", "Reshape")
+ROW_OPS = ("Slice", "Concat", "Relu", "Neg", "Sum", "Mul", "Reshape")
+
+
+class _Unproved(Exception):
+    """A step of the proof does not go through; the message says which."""
+
+
+def _producers(graph) -> dict:
+    return {t: n for n in graph.node for t in n.output}
+
+
+def _const_value(node):
+    from onnx import helper, numpy_helper
+
+    for a in node.attribute:
+        if a.name == "value":
+            return numpy_helper.to_array(helper.get_attribute_value(a))
+    raise _Unproved(f"Constant node {node.name!r} has no tensor value")
+
+
+def _subgraph(graph, X: str, Y: str) -> list:
+    """The nodes Y depends on back to X, in graph order; every other leaf must be a Constant."""
+    prod = _producers(graph)
+    need, todo, seen = set(), [Y], set()
+    while todo:
+        t = todo.pop()
+        if t in seen or t == X or t == "":
+            continue
+        seen.add(t)
+        n = prod.get(t)
+        if n is None:
+            raise _Unproved(f"the replacement reads {t!r}, which is neither the pool input nor computed from it")
+        need.add(id(n))
+        if n.op_type != "Constant":
+            todo.extend(n.input)
+    return [n for n in graph.node if id(n) in need]
+
+
+def _split(nodes, X: str):
+    """(selection nodes, V, row nodes, constants): the data-movement chain from X, then the rest."""
+    consts = {n.output[0]: n for n in nodes if n.op_type == "Constant"}
+    rest = [n for n in nodes if n.op_type != "Constant"]
+    chain, V = [], X
+    while True:
+        nxt = [n for n in rest if V in n.input and n not in chain]
+        if len(nxt) != 1 or nxt[0].op_type not in DATA_MOVEMENT:
+            break
+        n = nxt[0]
+        if n.input[0] != V or any(t not in consts for t in n.input[1:] if t):
+            raise _Unproved(f"data-movement node {n.name!r} has a non-constant index or shape input")
+        chain.append(n)
+        V = n.output[0]
+    return chain, V, [n for n in rest if n not in chain], consts
+
+
+def _attr(node, name, default=None):
+    from onnx import helper
+
+    for a in node.attribute:
+        if a.name == name:
+            return helper.get_attribute_value(a)
+    return default
+
+
+def _check_rows(rows, consts, V: str, rank: int):
+    """Every row node acts on each row of the last axis alone and alike (see the module docstring)."""
+    inside = {V}
+    last = rank - 1
+
+    def axis_ok(a):
+        return a is not None and int(a) in (last, -1)
+
+    for n in rows:
+        op = n.op_type
+        args = [t for t in n.input if t]
+        if op not in ROW_OPS:
+            raise _Unproved(f"node {n.name!r} ({op}) is not a row operation")
+        if op == "Slice":
+            if args[0] not in inside or any(t not in consts for t in args[1:]):
+                raise _Unproved(f"Slice {n.name!r} has non-constant bounds")
+            if len(args) > 1:
+                axes = _const_value(consts[args[3]]).ravel().tolist() if len(args) > 3 else None
+                steps = _const_value(consts[args[4]]).ravel().tolist() if len(args) > 4 else [1]
+            else:
+                axes, steps = _attr(n, "axes"), [1]
+            if axes is None or len(axes) != 1 or not axis_ok(axes[0]) or steps != [1]:
+                raise _Unproved(f"Slice {n.name!r} does not cut the last axis alone with step 1")
+        elif op == "Concat":
+            if not axis_ok(_attr(n, "axis")) or any(t not in inside for t in args):
+                raise _Unproved(f"Concat {n.name!r} does not join row tensors on the last axis")
+        elif op in ("Relu", "Neg", "Sum"):
+            if any(t not in inside for t in args):
+                raise _Unproved(f"{op} {n.name!r} reads a tensor that is not a row tensor")
+        elif op == "Mul":
+            row = [t for t in args if t in inside]
+            other = [t for t in args if t not in inside]
+            if len(row) != 1 or len(other) != 1 or other[0] not in consts or _const_value(consts[other[0]]).size != 1:
+                raise _Unproved(f"Mul {n.name!r} is not a row tensor times a scalar constant")
+        elif op == "Reshape":
+            shape = _const_value(consts[args[1]]).ravel().tolist() if len(args) > 1 and args[1] in consts else None
+            if args[0] not in inside or shape != [0] * last:
+                raise _Unproved(f"Reshape {n.name!r} is not the final drop of the row axis")
+        inside.add(n.output[0])
+
+
+def _model(nodes, consts, X: str, x_shape, x_type, Y: str, opset: int, ir: int):
+    from onnx import helper
+
+    used = {t for n in nodes for t in n.input}
+    cnodes = [consts[t] for t in consts if t in used]
+    g = helper.make_graph(cnodes + list(nodes), "pool_part", [helper.make_tensor_value_info(X, x_type, x_shape)],
+                          [helper.make_empty_tensor_value_info(Y)])
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], ir_version=max(ir, 4))
+
+
+def selection_indices(chain, consts, X, shape, V, opset) -> np.ndarray:
+    """Run the data-movement nodes on x_i = i (double) with onnxruntime; the copied index per slot."""
+    import onnxruntime as ort
+    from onnx import TensorProto
+
+    if not chain:
+        raise _Unproved("the replacement has no data-movement selection")
+    m = _model(chain, consts, X, shape, TensorProto.DOUBLE, V, opset, 7)
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    sess = ort.InferenceSession(m.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    n = math.prod(shape)
+    if n >= 1 << 53:
+        raise _Unproved("the pool input has too many elements to label exactly in double")
+    (out,) = sess.run(None, {X: np.arange(n, dtype=np.float64).reshape(shape)})
+    idx = out.astype(np.int64)
+    if not np.array_equal(idx, out):
+        raise _Unproved("the selection does not copy input elements")
+    return idx
+
+
+def check_windows(idx: np.ndarray, spec, shape) -> None:
+    """Every row (n, c, o) copies only elements of o's window, and all of them (exact integers)."""
+    r = len(spec.inp)
+    N, C = shape[0], shape[1]
+    want = (N, C, *spec.out)
+    if idx.shape[:2 + r] != want:
+        raise _Unproved(f"the selection has shape {list(idx.shape)}; rows for {list(want)} expected")
+    if idx.ndim == 2 + r:
+        idx = idx[..., None]
+    if idx.ndim != 3 + r:
+        raise _Unproved(f"the selection has rank {idx.ndim}; {3 + r} expected")
+    coords = np.unravel_index(idx, tuple(shape))
+    view = [1] * idx.ndim
+    ok = np.ones(idx.shape, dtype=bool)
+    for ax, size in ((0, N), (1, C)):
+        v = list(view)
+        v[ax] = size
+        ok &= coords[ax] == np.arange(size).reshape(v)
+    qs = []
+    for j in range(r):
+        v = list(view)
+        v[2 + j] = spec.out[j]
+        start = (np.arange(spec.out[j]) * spec.strides[j] - spec.pads_begin[j]).reshape(v)
+        off = coords[2 + j] - start
+        ok &= off % spec.dilations[j] == 0
+        q = off // spec.dilations[j]
+        ok &= (q >= 0) & (q < spec.kernel[j])
+        qs.append(np.clip(q, 0, spec.kernel[j] - 1))
+    if not ok.all():
+        bad = tuple(int(t) for t in np.argwhere(~ok)[0])
+        raise _Unproved(f"row {bad[:-1]} copies input {int(idx[bad])}, which is not in its window")
+    flat = np.ravel_multi_index(tuple(qs), tuple(spec.kernel))
+    covered = np.zeros(idx.shape[:-1] + (spec.size,), dtype=bool)
+    np.put_along_axis(covered, flat, True, axis=-1)
+    valid = np.ones(tuple(spec.out) + tuple(spec.kernel), dtype=bool)
+    for j in range(r):
+        pos = (np.arange(spec.out[j])[:, None] * spec.strides[j] - spec.pads_begin[j]
+               + np.arange(spec.kernel[j])[None, :] * spec.dilations[j])
+        inside = (pos >= 0) & (pos < spec.inp[j])
+        v = [1] * (2 * r)
+        v[j], v[r + j] = spec.out[j], spec.kernel[j]
+        valid &= inside.reshape(v)
+    valid = valid.reshape(tuple(spec.out) + (spec.size,))
+    missing = ~covered & valid
+    if missing.any():
+        bad = tuple(int(t) for t in np.argwhere(missing)[0])
+        raise _Unproved(f"row {bad[:-1]} misses kernel offset {bad[-1]} of its window")
+
+
+def row_network(rows, consts, V: str, m: int, rank: int, elem_type: int, Y: str, opset: int):
+    """The row nodes on one row of length m, imported into an exact network with m inputs."""
+    from maxcert.graphs.readwrite.onnx_io import from_onnx
+
+    shape = [1] * (rank - 1) + [m]
+    return from_onnx(_model(rows, consts, V, shape, elem_type, Y, opset, 7))
+
+
+class RowCache:
+    """Certificates of row networks already proved in this run, by the network's exact hash."""
+
+    def __init__(self):
+        self.done = {}
+
+    def certify(self, T, timeout=None, jobs=None):
+        from maxcert.verify.certificates import graph_sha256
+        from maxcert.verify.certify import certify
+
+        key = graph_sha256(T)
+        if key not in self.done:
+            self.done[key] = certify(T, eps=0, domain="reals", timeout=timeout, jobs=jobs)
+        return self.done[key], key
+
+
+def certify_site(model, site, timeout=None, jobs=None, cache: RowCache | None = None) -> dict:
+    """Prove one replaced pool (a :class:`~maxcert.graphs.pools.PoolSite`) from the written model."""
+    from maxcert.graphs.evaluate import depth, num_neurons
+    from maxcert.graphs.pools import _default_opset
+
+    t0 = time.perf_counter()
+    cache = cache or RowCache()
+    spec = site.spec
+    shape = [v or 1 for v in site.shape]  # a symbolic batch or channel count is proved at 1
+    out = {"node": site.node, "attributes": spec.attributes(), "input_shape": site.shape,
+           "output_shape": site.shape[:2] + spec.out, "window": spec.size, "outputs": site.positions(),
+           "relu_layers": None, "relus": None, "status": UNKNOWN, "method": "", "time_s": 0.0}
+    try:
+        opset = _default_opset(model)
+        nodes = _subgraph(model.graph, site.input, site.output)
+        chain, V, rows, consts = _split(nodes, site.input)
+        idx = selection_indices(chain, consts, site.input, shape, V, opset)
+        check_windows(idx, spec, shape)
+        rank = len(shape) + 1
+        m = idx.shape[-1] if idx.ndim == rank else 1
+        if rows:
+            _check_rows(rows, consts, V, rank)
+            T = row_network(rows, consts, V, m, rank, site.elem_type, site.output, opset)
+        else:
+            from maxcert.graphs.generators import tree_network
+
+            T = tree_network(1)  # the selection is the output: one copied element per row
+        cert, key = cache.certify(T, timeout=timeout, jobs=jobs)
+        per_row = num_neurons(T)
+        out.update(relu_layers=depth(T), relus=per_row * site.positions(), relus_per_window=per_row,
+                   row_network={"inputs": m, "sha256": key, "status": cert.status, "method": cert.method,
+                                "solver": cert.solver, "queries": cert.queries, "time_s": round(cert.time_s, 3)})
+        if cert.status != CERTIFIED:
+            raise _Unproved(f"the row network was not proved to be max: {cert.status} {cert.reason}".rstrip())
+        out["status"] = CERTIFIED
+        out["method"] = (f"structure: selection labelled by onnxruntime and windows checked in integers; "
+                         f"row network = max on R^{m} by {cert.method} (z3 UNSAT)")
+    except _Unproved as e:
+        out["reason"] = str(e)
+    out["time_s"] = round(time.perf_counter() - t0, 3)
+    return out
+
+
+def load_onnx(path):
+    """Read an ONNX model for rewriting; anything that is not one raises a one-line PoolError."""
+    import os
+
+    import onnx
+
+    from maxcert.graphs.pools import PoolError
+
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise PoolError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise PoolError(f"{path}: is a directory, not an ONNX model")
+    try:
+        model = onnx.load(path)
+    except Exception:  # protobuf's DecodeError and friends: the bytes are not a model
+        raise PoolError(f"{path}: not an ONNX model (the file does not parse)") from None
+    if not model.graph.node and not model.graph.output:
+        raise PoolError(f"{path}: not an ONNX model (no graph)")
+    try:
+        onnx.checker.check_model(model)
+    except Exception as e:
+        raise PoolError(f"{path}: invalid ONNX model: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+    return model
+
+
+def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: int | None = None,
+            progress=None):
+    """Replace every MaxPool of an ONNX model by a ReLU network and certify each replacement.
+
+    ``model``: an ``onnx.ModelProto`` or a path. Returns ``(new_model, report)``; ``report`` is the
+    JSON object of ``maxcert rewrite --json``: ``status`` (CERTIFIED when every pool is, UNKNOWN
+    otherwise), ``pools`` (one object per MaxPool: ``node``, ``attributes``, ``window``,
+    ``outputs``, ``relu_layers``, ``relus``, ``status``, ``method``, ``time_s`` and more),
+    ``gadget``, ``opset``, ``max_type_ops`` (left in the new model: none), ``time_s``.
+    ``timeout`` bounds the whole run; a pool not proved in time is UNKNOWN. ``progress(done,
+    total)`` is called after each pool.
+
+    Examples
+    --------
+    >>> from onnx import helper, TensorProto
+    >>> node = helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], pads=[1, 1, 0, 0])
+    >>> g = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 3, 3])],
+    ...                       [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    >>> new, report = rewrite(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]))
+    >>> report["status"], report["pools"][0]["window"], report["pools"][0]["outputs"], report["max_type_ops"]
+    ('CERTIFIED', 4, 18, [])
+    """
+    from maxcert.graphs.pools import _default_opset, max_type_ops, rewrite_model
+
+    t0 = time.perf_counter()
+    if not hasattr(model, "graph"):
+        model = load_onnx(model)
+    new, sites = rewrite_model(model, gadget)
+    cache = RowCache()
+    pools = []
+    for k, site in enumerate(sites):
+        left = None if timeout is None else max(0.0, timeout - (time.perf_counter() - t0))
+        if left == 0.0:
+            pools.append({"node": site.node, "window": site.d, "outputs": site.positions(), "status": UNKNOWN,
+                          "attributes": site.spec.attributes(), "method": "", "reason": "timeout before this pool",
+                          "relu_layers": None, "relus": None, "time_s": 0.0})
+        else:
+            pools.append(certify_site(new, site, timeout=left, jobs=jobs, cache=cache))
+        if progress:
+            progress(k + 1, len(sites))
+    status = CERTIFIED if all(p["status"] == CERTIFIED for p in pools) else UNKNOWN
+    report = {"status": status, "gadget": gadget, "opset": _default_opset(model), "pools": pools,
+              "max_type_ops": max_type_ops(new), "time_s": round(time.perf_counter() - t0, 3)}
+    return new, report
