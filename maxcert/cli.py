@@ -74,6 +74,9 @@ def _add_domain(p):
                         "bab: branch and bound with exact leaf proofs (boxes only); "
                         "symmetric: prove permutation invariance with z3, then solve the ordered cone; "
                         "plain: one z3 query")
+    p.add_argument("--windows", metavar="FILE.json",
+                   help="one window per output: a JSON list of input-index lists, in output order; each output "
+                        "is compared with the max over its window (default: one output, every input)")
     p.add_argument("--json", metavar="OUT", help="write the result as one JSON object to OUT")
     p.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
                    help="processes for independent solver queries (default: all cores)")
@@ -131,6 +134,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also solve every index set R containing 0 and print the Pareto front of error against parameters")
     t.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N")
     t.add_argument("--json", metavar="OUT")
+    rw = sub.add_parser(
+        "rewrite", help="replace every MaxPool of an ONNX model by a ReLU network, each one certified",
+        description="Replace every MaxPool node of an ONNX model by standard ONNX ops whose only "
+                    "nonlinearity is Relu (Gather/Transpose/Reshape select each window, a tree of pairwise "
+                    "maxima over Slice/Sum/Neg/Relu/Concat reduces it: ceil(log2 d) Relu layers for a window "
+                    "of d). Nothing else in the model changes. Each replacement is certified on the pool's "
+                    "real input shape: at every output position, for every real input, it outputs exactly "
+                    "the max over that position's window of unpadded inputs (ONNX pads MaxPool with -inf). "
+                    "The proof reads the written model: onnxruntime labels the selection with x_i = i, the "
+                    "windows are checked in exact integers, and the row network is proved equal to max on "
+                    "all of R^d by z3 in exact rationals. It speaks of real arithmetic: the rewritten "
+                    "model's float outputs differ from the original's by rounding only. Exit 0: every pool "
+                    "CERTIFIED; 2: some pool UNKNOWN (the model is still written); 3: bad input, nothing "
+                    "written.")
+    rw.add_argument("model", metavar="MODEL.onnx", help="the ONNX model to rewrite")
+    rw.add_argument("-o", "--output", required=True, metavar="OUT.onnx", help="where to write the rewritten model")
+    rw.add_argument("--gadget", choices=["relu3", "relu4"], default="relu3",
+                    help="pairwise max: relu3 = relu(a-b) + relu(b) - relu(-b) (3 ReLUs, default), "
+                         "relu4 = the paper's symmetric form (4 ReLUs)")
+    rw.add_argument("--json", metavar="REPORT", help="write the report (one object, a 'pools' entry per MaxPool)")
+    rw.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
+                    help="give up certifying after S seconds in all: pools not proved are UNKNOWN, exit 2")
+    rw.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
+                    help="processes for independent solver queries (default: all cores)")
+    rw.add_argument("--quiet", action="store_true", help="no progress line")
     pr = sub.add_parser("proofs", help="regenerate or check the proof artifacts in proofs/")
     pr.add_argument("action", choices=["regenerate", "check"],
                     help="regenerate: write every artifact; check: re-run every query and compare")
@@ -200,12 +228,13 @@ def cmd_certify(args):
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     cert = certify(G, eps, args.domain, timeout=args.timeout, smt2=args.smt2, strategy=args.strategy, d=args.d,
-                   jobs=args.jobs)
+                   jobs=args.jobs, windows=_windows_arg(args))
+    what = _what(cert)
     if cert.status == "CERTIFIED":
-        lines = [f"CERTIFIED: |N(x) - max(x)| <= {cert.eps} for all x in {cert.domain} ({_proof(cert)})"]
+        lines = [f"CERTIFIED: {what} <= {cert.eps} for all x in {cert.domain} ({_proof(cert)})"]
         code = EXIT_OK
     elif cert.status == "REFUTED":
-        lines = [f"REFUTED: |N(x) - max(x)| = {cert.error_at_witness} > {cert.eps} at x = {_fmt_point(cert.witness)}",
+        lines = [f"REFUTED: {_what(cert, cert.output)} = {cert.error_at_witness} > {cert.eps} at x = {_fmt_point(cert.witness)}",
                  "(error recomputed exactly at the witness)"]
         code = EXIT_REFUTED
     else:
@@ -215,9 +244,26 @@ def cmd_certify(args):
     return code
 
 
+def _windows_arg(args):
+    if not getattr(args, "windows", None):
+        return None
+    from maxcert.verify.windows import read_windows
+
+    return read_windows(args.windows)
+
+
+def _what(cert, output=None) -> str:
+    """The quantity bounded, in the words of the question asked."""
+    if not cert.has_windows:
+        return "|N(x) - max(x)|"
+    if output is None:
+        return f"|N_o(x) - max(x_W_o)| for each of the {len(cert.outputs)} outputs o"
+    return f"output {output}: |N_{output}(x) - max(x_W_{output})|"
+
+
 def _proof(cert) -> str:
     """How the upper bound was proved, in a few words."""
-    if cert.method == "bab":
+    if cert.method == "bab" or "bab" in cert.method.replace(",", " ").split():
         return "branch and bound; every leaf closed in exact rationals, see the note"
     return "z3: unsat, exact rationals"
 
@@ -227,13 +273,14 @@ def cmd_error(args):
     from maxcert.verify.certify import worst_case_error
 
     cert = worst_case_error(load_model(args.model), args.domain, timeout=args.timeout, strategy=args.strategy,
-                            d=args.d, jobs=args.jobs)
+                            d=args.d, jobs=args.jobs, windows=_windows_arg(args))
+    at = "" if cert.output is None else f" by output {cert.output}"
     if cert.status == "COMPUTED":
         if cert.max_error == "unbounded":
-            lines = [f"max error on {cert.domain}: unbounded; error {cert.error_at_witness} at x = {_fmt_point(cert.witness)}"]
+            lines = [f"max error on {cert.domain}: unbounded; error {cert.error_at_witness}{at} at x = {_fmt_point(cert.witness)}"]
         else:
             lines = [f"max error on {cert.domain}: {cert.max_error} (= {float(cert.max_error):.6g}), exact",
-                     f"attained at x = {_fmt_point(cert.witness)}; nothing exceeds it ({_proof(cert)})"]
+                     f"attained{at} at x = {_fmt_point(cert.witness)}; nothing exceeds it ({_proof(cert)})"]
         code = EXIT_OK
     else:
         lines = [f"UNKNOWN: {cert.reason or 'resource limit'}; max error >= {cert.lower_bound} "
@@ -353,6 +400,42 @@ def cmd_proofs(args):
 
 
 COMMANDS["proofs"] = cmd_proofs
+
+
+def cmd_rewrite(args):
+    import os
+
+    import onnx
+
+    from maxcert.verify.pools import load_onnx, rewrite
+
+    if os.path.abspath(args.output) == os.path.abspath(args.model):
+        raise UsageError("maxcert rewrite: -o must differ from the input model")
+    if not args.output.lower().endswith(".onnx"):
+        raise UsageError(f"maxcert rewrite: the output {args.output!r} must end in .onnx")
+    model = load_onnx(args.model)
+    new, report = rewrite(model, args.gadget, timeout=args.timeout, jobs=args.jobs,
+                          progress=None if args.quiet else _progress("pools certified"))
+    report = {"model": args.model, "output": args.output, **report}
+    onnx.save(new, args.output)
+    for p in report["pools"]:
+        shape = "x".join(map(str, p["attributes"]["kernel_shape"]))
+        how = f"{p['relu_layers']} Relu layers, {p['relus']} ReLUs" if p["relus"] is not None else "not built"
+        why = f" ({p['reason']})" if p.get("reason") else ""
+        print(f"{p['node']}: {shape} window of {p['window']} over {p['outputs']} outputs -> {how}: "
+              f"{p['status']}{why} [{p['time_s']:.2f}s]")
+    n, ok = len(report["pools"]), sum(p["status"] == "CERTIFIED" for p in report["pools"])
+    if n == 0:
+        print(f"no MaxPool in {args.model}; wrote an unchanged copy to {args.output}")
+    else:
+        print(f"wrote {args.output}: {n} MaxPool replaced, {ok} certified exact on all real inputs; "
+              f"no max-type op left" + ("" if not report["max_type_ops"] else f" except {report['max_type_ops']}"))
+    if args.json:
+        _write_json(args.json, report)
+    return EXIT_OK if report["status"] == "CERTIFIED" else EXIT_UNKNOWN
+
+
+COMMANDS["rewrite"] = cmd_rewrite
 
 
 def main(argv=None) -> int:

@@ -41,6 +41,12 @@ class Certificate:
     queries: int = 0
     reason: str = ""
     method: str = ""
+    output: int | None = None  # with windows: the output the witness speaks of
+    outputs: list | None = None  # with windows: one summary per output
+
+    @property
+    def has_windows(self) -> bool:
+        return self.outputs is not None
 
     def to_dict(self) -> dict:
         """The JSON object (rationals as ``"p/q"`` strings)."""
@@ -59,6 +65,7 @@ class Certificate:
             "queries": self.queries,
             "method": self.method,
             "reason": self.reason,
+            **({} if self.outputs is None else {"output": self.output, "outputs": self.outputs}),
         }
 
     def to_json(self) -> str:

@@ -42,8 +42,9 @@ class CertifyError(MaxcertError):
     """The question cannot be asked of this network (wrong outputs, inputs, eps)."""
 
 
-def exact_error(G: nx.DiGraph, x, layers=None) -> Fraction:
-    """``|N(x) - max(x)|`` in exact rationals (on ``layers``, G's compiled form, when given).
+def exact_error(G: nx.DiGraph, x, layers=None, window=None) -> Fraction:
+    """``|N(x) - max(x)|`` in exact rationals (on ``layers``, G's compiled form, when given);
+    with ``window``, the max is over those input indices only.
 
     Examples
     --------
@@ -53,7 +54,7 @@ def exact_error(G: nx.DiGraph, x, layers=None) -> Fraction:
     """
     x = [to_fraction(v) for v in x]
     (y,) = evaluate_exact(G, x) if layers is None else layers.exact(x)
-    return abs(y - max(x))
+    return abs(y - max(x if window is None else [x[i] for i in window]))
 
 
 def _prepare(G, domain, d=None):
@@ -65,6 +66,26 @@ def _prepare(G, domain, d=None):
     if d is not None and d != n:
         raise CertifyError(f"network has {n} inputs, expected {d}")
     return parse_domain(domain)
+
+
+def _windows(G, windows, domain, d):
+    """``(domain, windows)`` when the question is per output; None for the single-output default
+    (one output, its window every input)."""
+    validate(G)
+    n, outs = len(input_nodes(G)), output_nodes(G)
+    if d is not None and d != n:
+        raise CertifyError(f"network has {n} inputs, expected {d}")
+    if windows is None:
+        if len(outs) != 1:
+            raise CertifyError(f"network has {len(outs)} outputs; give one window of inputs per output "
+                               "(--windows FILE.json)")
+        return None
+    from maxcert.verify.windows import parse_windows
+
+    spec = parse_windows(windows, n, len(outs))
+    if len(outs) == 1 and spec[0] == tuple(range(n)):
+        return None
+    return parse_domain(domain), spec
 
 
 def _round_into(v: float, dom: Domain) -> Fraction:
@@ -279,8 +300,13 @@ def _prove_cone(G, f, dom, eps, cert, deadline) -> bool:
 
 
 def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, smt2: str | None = None,
-            d: int | None = None, strategy: str = "auto", jobs: int | None = None) -> Certificate:
+            d: int | None = None, strategy: str = "auto", jobs: int | None = None, windows=None) -> Certificate:
     """Prove ``|N(x) - max(x)| <= eps`` for every x in the domain, or refute it with an exact witness.
+
+    ``windows``: one list of input indices per output, in output order; then every output o is
+    compared with the max over its window, ``|N_o(x) - max(x_W_o)| <= eps``, output by output
+    (:mod:`maxcert.verify.windows`), and a witness names its output (``Certificate.output``).
+    Default: one output, compared with the max of every input.
 
     ``jobs``: processes for the independent invariance queries (default: all cores).
     ``strategy``: ``plain`` is one z3 query over the domain and nothing else (the others first
@@ -297,11 +323,17 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
     >>> c.status, c.error_at_witness > Fraction(1, 5)
     ('REFUTED', True)
     """
-    t0 = time.perf_counter()
-    dom = _prepare(G, domain, d)
     eps = to_fraction(eps, "eps")
     if eps < 0:
         raise CertifyError(f"eps must be >= 0, got {eps}")
+    spec = _windows(G, windows, domain, d)
+    if spec is not None:
+        if smt2:
+            raise CertifyError("--smt2 writes the single-output query; it does not take windows")
+        from maxcert.verify.windows import decide
+        return decide("certify", G, eps, spec[0], spec[1], timeout, strategy, jobs)
+    t0 = time.perf_counter()
+    dom = _prepare(G, domain, d)
     deadline = _deadline(timeout)
     cert = Certificate(UNKNOWN, dom.spec(), eps=eps, model_sha256=graph_sha256(G), solver=solvers.solver_info())
     if smt2:
@@ -386,14 +418,17 @@ def region_of(enc: Encoding, x) -> list:
             cons += [enc.pre[n] <= 0, enc.var[n] == 0]
     if enc.cone:
         return cons + enc.target_constraints()
-    i = max(range(len(x)), key=lambda j: x[j])
-    cons += [enc.x[i] >= xj for xj in enc.x] + [enc.t == enc.x[i]]
+    i = max(enc.window, key=lambda j: x[j])
+    cons += [enc.x[i] >= enc.x[j] for j in enc.window] + [enc.t == enc.x[i]]
     return cons
 
 
 def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None, d: int | None = None,
-                     strategy: str = "auto", jobs: int | None = None) -> Certificate:
+                     strategy: str = "auto", jobs: int | None = None, windows=None) -> Certificate:
     """The exact ``sup_x |N(x) - max(x)|`` over the domain, a witness attaining it, and a proof.
+
+    ``windows``: as in :func:`certify`; the error is then the largest over the outputs of
+    ``sup |N_o(x) - max(x_W_o)|``, and ``Certificate.output`` names the output of the witness.
 
     Linear search over regions: while z3 finds x with error > best, the exact LP over x's linear
     region raises best to that region's maximum. The final UNSAT proves nothing exceeds best.
@@ -405,6 +440,10 @@ def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None,
     >>> c.status, c.max_error, c.error_at_witness
     ('COMPUTED', Fraction(1, 4), Fraction(1, 4))
     """
+    spec = _windows(G, windows, domain, d)
+    if spec is not None:
+        from maxcert.verify.windows import decide
+        return decide("error", G, None, spec[0], spec[1], timeout, strategy, jobs)
     t0 = time.perf_counter()
     dom = _prepare(G, domain, d)
     deadline = _deadline(timeout)
@@ -431,6 +470,13 @@ def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None,
         if out is not None:
             return _done(cert, t0, **out)
     enc = _encoding(G, dom, strategy, deadline, cert, jobs)
+    return _region_search(G, enc, cert, t0, deadline, best, best_x)
+
+
+def _region_search(G, enc: Encoding, cert, t0, deadline, best, best_x) -> Certificate:
+    """While z3 finds x with error > best, the exact LP over x's linear region raises best to that
+    region's maximum; the final UNSAT proves nothing exceeds best. The target is max over enc.window."""
+    W = enc.window
     base = enc.base()
     while True:
         if deadline is not None and _left(deadline) <= 0:
@@ -445,23 +491,76 @@ def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None,
                          lower_bound=best)
         x = _witness(res, enc)
         region = enc.domain_constraints() + region_of(enc, x)
-        sign = 1 if evaluate_exact(G, x)[0] >= max(x) else -1
+        sign = 1 if evaluate_exact(G, x)[0] >= max(x[i] for i in W) else -1
         lp = solvers.maximize(region, sign * (enc.out - enc.t), enc.x, _left(deadline))
         cert.queries += 1
         if lp.status == "unbounded":
             xs = [lp.point[str(v)] for v in enc.x]
+            e = exact_error(G, xs, window=W)
             return _done(cert, t0, status=COMPUTED, max_error=UNBOUNDED, upper_bound=None,
-                         witness=xs, error_at_witness=exact_error(G, xs), lower_bound=exact_error(G, xs),
+                         witness=xs, error_at_witness=e, lower_bound=e,
                          reason="the error grows without bound along a ray of this region")
         if lp.status != "optimal":
             return _done(cert, t0, reason=lp.reason or "LP did not finish", witness=best_x,
                          error_at_witness=best, lower_bound=best)
         xs = [lp.point[str(v)] for v in enc.x]
-        e = exact_error(G, xs)
+        e = exact_error(G, xs, window=W)
         if e != lp.value or e <= best:  # exact re-evaluation disagrees: never report it
             return _done(cert, t0, reason=f"region optimum {lp.value} not confirmed exactly ({e})",
                          witness=best_x, error_at_witness=best, lower_bound=best)
         best, best_x = e, xs
+
+
+def windowed_candidates(G, dom: Domain, window, n: int = 4096, seed: int = 0, keep: int = 8):
+    """Float sampling for a target max over ``window`` (a subset of the inputs); the ``keep`` best
+    points re-evaluated exactly, ``[(exact_error, x)]`` best first. Proposals only."""
+    from maxcert.graphs.evaluate import compile_layers
+
+    f = compile_layers(G)
+    d = len(input_nodes(G))
+    rng = np.random.default_rng(seed)
+    if dom.bounded:
+        lo, hi = float(dom.lo), float(dom.hi)
+        X = np.vstack([rng.uniform(lo, hi, size=(n, d)), rng.integers(0, 2, size=(min(n, 1 << d), d)) * (hi - lo) + lo])
+    else:
+        X = rng.standard_normal((n, d)) * np.repeat([1.0, 100.0, 1e4], n // 3 + 1)[:n, None]
+    err = np.abs(f(X)[:, 0] - X[:, list(window)].max(axis=1))
+    pts = [[_round_into(v, dom) for v in X[i]] for i in np.argsort(-err)[:keep]]
+    out = [(exact_error(G, x, f, window), x) for x in pts]
+    out.sort(key=lambda p: -p[0])
+    return out
+
+
+def certify_windowed(G, eps, dom: Domain, window, deadline, cert, t0) -> Certificate:
+    """``|N(x) - max(x_W)| <= eps`` for a single-output G whose output also reads inputs outside W:
+    sampling proposes, one z3 query over the domain decides (the lifted and branch-and-bound routes
+    assume the max of every input)."""
+    best_err, best_x = windowed_candidates(G, dom, window)[0]
+    if best_err > eps:
+        cert.method = "sampling"
+        return _done(cert, t0, status=REFUTED, witness=best_x, error_at_witness=best_err, lower_bound=best_err)
+    enc = Encoding(G, dom, window=window)
+    cert.method = "plain"
+    res = solvers.check(enc.violation(eps), enc.x, _left(deadline))
+    cert.queries += 1
+    if res.status == "unsat":
+        return _done(cert, t0, status=CERTIFIED, upper_bound=eps, lower_bound=best_err)
+    if res.status == "sat":
+        x = _witness(res, enc)
+        e = exact_error(G, x, window=window)
+        if e > eps:
+            return _done(cert, t0, status=REFUTED, witness=x, error_at_witness=e, lower_bound=e)
+        return _done(cert, t0, reason=f"solver witness has exact error {e} <= eps; not trusted",
+                     witness=best_x, error_at_witness=best_err, lower_bound=best_err)
+    return _done(cert, t0, reason=res.reason or "timeout", witness=best_x, error_at_witness=best_err,
+                 lower_bound=best_err)
+
+
+def error_windowed(G, dom: Domain, window, deadline, cert, t0) -> Certificate:
+    """The exact ``sup |N(x) - max(x_W)|`` for a single-output G that also reads inputs outside W."""
+    best, best_x = windowed_candidates(G, dom, window)[0]
+    cert.method = "plain"
+    return _region_search(G, Encoding(G, dom, window=window), cert, t0, deadline, best, best_x)
 
 
 __all__ = ["CertifyError", "certify", "exact_error", "region_of", "sample_candidates", "worst_case_error"]

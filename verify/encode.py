@@ -32,18 +32,21 @@ def linear(coeffs: dict, const, var) -> z3.ArithRef:
 
 
 class Encoding:
-    """A single-output network with its ReLU variables, over a domain, against max(x).
+    """A single-output network with its ReLU variables, over a domain, against max(x_W).
 
     Attributes: ``x`` input variables, ``var`` every input and ReLU variable by node,
     ``pre`` each ReLU's pre-activation term, ``out`` the output term, ``t`` the target max.
+    ``window``: the input indices W the target is the max of (default: every input).
     With ``cone=True`` the inputs are restricted to ``x_0 >= ... >= x_{d-1}`` (sound only for a
     network proved permutation invariant, see :mod:`maxcert.verify.symmetry`), where max(x) = x_0.
     """
 
-    def __init__(self, G: nx.DiGraph, domain: Domain, cone: bool = False):
+    def __init__(self, G: nx.DiGraph, domain: Domain, cone: bool = False, window=None):
         self.G = G
         self.domain = domain
         self.cone = cone
+        if cone and window is not None:
+            raise ValueError("the ordered cone stands for the max of every input, not of a window")
         self.forms = affine_forms(G)
         self.inputs = input_nodes(G)
         self.x = [z3.Real(f"x{i}") for i in range(len(self.inputs))]
@@ -60,6 +63,7 @@ class Encoding:
         (o,) = output_nodes(G)
         self.out = linear(*output_form(G, self.forms, o), self.var)
         self.t = z3.Real("max_x")
+        self.window = list(range(len(self.x))) if window is None else list(window)
 
     def domain_constraints(self) -> list:
         if not self.domain.bounded:
@@ -71,7 +75,8 @@ class Encoding:
         """``t = max(x)``: t is an upper bound attained by some input (in the cone: t = x_0)."""
         if self.cone:
             return [a >= b for a, b in zip(self.x, self.x[1:])] + [self.t == self.x[0]]
-        return [self.t >= xi for xi in self.x] + [z3.Or([self.t == xi for xi in self.x])]
+        xs = [self.x[i] for i in self.window]
+        return [self.t >= xi for xi in xs] + [z3.Or([self.t == xi for xi in xs])]
 
     def network_constraints(self) -> list:
         return list(self.relu_defs)
