@@ -61,10 +61,12 @@ class PoolSpec:
     def from_attributes(cls, attrs: dict, spatial: list) -> "PoolSpec":
         """The geometry of ONNX MaxPool attributes on a map of spatial size ``spatial``.
 
-        Output sizes follow the ONNX operator spec: explicit pads use
-        ``floor`` (``ceil`` with ceil_mode, dropping a window that would start in the end padding);
-        ``VALID`` pads nothing; ``SAME_UPPER``/``SAME_LOWER`` give ``ceil(in / s)`` outputs and split the
-        padding they need, the odd one at the end (upper) or the beginning (lower).
+        Sizes and pads are onnxruntime's, the runtime the rewritten model is compared with (it agrees
+        with the ONNX spec and PyTorch except in corners of auto_pad with dilation): ``out =
+        trunc((in + pads - dil (k - 1) - 1) / s) + 1``, with ceil_mode ``ceil(..) + 1`` less a last
+        window that would start in the end padding; ``VALID`` pads nothing; ``SAME_UPPER`` and
+        ``SAME_LOWER`` pad ``(ceil(in / s) - 1) s + k - in`` in all (the undilated kernel), the odd
+        one at the end (upper) or the beginning (lower).
 
         Examples
         --------
@@ -92,43 +94,34 @@ class PoolSpec:
         auto_pad = auto_pad.decode() if isinstance(auto_pad, bytes) else auto_pad
         if any(s < 1 for s in spatial):
             raise PoolError(f"the input's spatial shape {spatial} is empty")
-        ext = [(k - 1) * d + 1 for k, d in zip(kernel, dil)]  # the dilated kernel's extent
         if auto_pad in ("NOTSET", ""):
             pads = [int(v) for v in (attrs.get("pads") or [0] * (2 * r))]
             if len(pads) != 2 * r or any(p < 0 for p in pads):
                 raise PoolError(f"pads {pads} must be {2 * r} integers >= 0")
             pb, pe = pads[:r], pads[r:]
-            out = []
-            for n, e, s, b, a in zip(spatial, ext, strides, pb, pe):
-                span = n + b + a - e
-                if span < 0:
-                    raise PoolError(f"kernel extent {e} exceeds the padded input {n + b + a}")
-                o = (-(-span // s) if ceil_mode else span // s) + 1
-                if ceil_mode and (o - 1) * s >= n + b:  # a window may not start in the end padding
-                    o -= 1
-                out.append(o)
         elif auto_pad == "VALID":
             pb, pe = [0] * r, [0] * r
-            out = []
-            for n, e, s in zip(spatial, ext, strides):
-                if n < e:
-                    raise PoolError(f"kernel extent {e} exceeds the input size {n} (auto_pad VALID)")
-                out.append(-(-(n - e + 1) // s))
         elif auto_pad in ("SAME_UPPER", "SAME_LOWER"):
-            out, pb, pe = [], [], []
-            for n, e, s in zip(spatial, ext, strides):
-                o = -(-n // s)
-                total = max(0, (o - 1) * s + e - n)
-                small, big = total // 2, total - total // 2
-                b, a = (small, big) if auto_pad == "SAME_UPPER" else (big, small)
-                out.append(o)
-                pb.append(b)
-                pe.append(a)
+            pb, pe = [], []
+            for n, k, s in zip(spatial, kernel, strides):
+                need = (-(-n // s) - 1) * s + k - n  # onnxruntime's: the undilated kernel, may be < 0
+                head = _trunc_div(need + 1, 2) if auto_pad == "SAME_LOWER" else _trunc_div(need, 2)
+                pb.append(head)
+                pe.append(need - head)
         else:
             raise PoolError(f"unknown auto_pad {auto_pad!r}")
+        out = []
+        for n, k, d, s, b, a in zip(spatial, kernel, dil, strides, pb, pe):
+            num = n + b + a - d * (k - 1) - 1
+            o = _trunc_div(num, s) + 1
+            if ceil_mode:
+                o = -(-num // s) + 1
+                if (o - 1) * s >= n + b:  # the last window must start inside the input
+                    o -= 1
+            out.append(max(o, 0))  # onnxruntime gives an empty axis when the kernel does not fit
         spec = cls(kernel, strides, dil, pb, pe, ceil_mode, spatial, out)
         for j in range(r):
-            for o in (0, spec.out[j] - 1):
+            for o in sorted({0, spec.out[j] - 1} - {-1}):
                 if not window_axis(spec, j, o):
                     raise PoolError(f"output {o} on spatial axis {j} has a window of padding only "
                                     f"(kernel {kernel}, pads {pb + pe}, dilations {dil})")
@@ -146,6 +139,12 @@ class PoolSpec:
         """The effective attributes, explicit: what the report prints."""
         return {"kernel_shape": self.kernel, "strides": self.strides, "dilations": self.dilations,
                 "pads": self.pads_begin + self.pads_end, "ceil_mode": self.ceil_mode}
+
+
+def _trunc_div(a: int, b: int) -> int:
+    """Integer division rounding toward zero, as C++'s (``//`` floors)."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b > 0) else -q
 
 
 def window_axis(spec: PoolSpec, j: int, o: int) -> list:
@@ -297,7 +296,7 @@ def replacement_nodes(spec: PoolSpec, X: str, Y: str, E: _Emitter, gadget: str =
         V = E.node("Gather", [V, E.const(gather_indices(spec, j), f"idx{j}")], f"gather{j}", axis=2 + 2 * j)
     perm = [0, 1] + [3 + 2 * j for j in range(r)] + [2 + 2 * j for j in range(r)]
     V = E.node("Transpose", [V], "windows_last", perm=perm)
-    V = E.node("Reshape", [V, E.const(np.array([0] * (2 + r) + [-1], np.int64), "rows_shape")], "rows")
+    V = E.node("Reshape", [V, E.const(np.array([0] * (2 + r) + [spec.size], np.int64), "rows_shape")], "rows")
     m, lvl, axis = spec.size, 0, 2 + r
     while m > 1:
         V = _max_level(E, V, m, axis, gadget, lvl)
@@ -352,6 +351,7 @@ class PoolSite:
     elem_type: int
     spec: PoolSpec
     nodes: list  # names of the nodes added
+    note: str = ""
 
     @property
     def d(self) -> int:
@@ -410,13 +410,15 @@ def rewrite_model(model, gadget: str = "relu3"):
             spec = PoolSpec.from_attributes(_attrs(n), dims[2:])
         except PoolError as e:
             raise PoolError(f"MaxPool {label!r}: {e}") from None
+        note = ""
         if Y in shapes and shapes[Y][0] and all(v is not None for v in shapes[Y][0][2:]):
-            if list(shapes[Y][0][2:]) != spec.out:  # onnx's own shape inference must agree
-                raise PoolError(f"MaxPool {label!r}: output shape {spec.out} disagrees with onnx's {shapes[Y][0][2:]}")
+            if list(shapes[Y][0][2:]) != spec.out:
+                note = (f"onnx's shape inference gives spatial output {shapes[Y][0][2:]}; onnxruntime, "
+                        f"which runs the model, gives {spec.out}, and the replacement follows it")
         E = _Emitter(f"{label}/relu_max", opset, elem, taken)
         nodes = replacement_nodes(spec, X, Y, E, gadget)
         new.graph.node.extend(nodes)
-        sites.append(PoolSite(label, i, X, Y, dims, elem, spec, [m.name for m in nodes]))
+        sites.append(PoolSite(label, i, X, Y, dims, elem, spec, [m.name for m in nodes], note))
     return new, sites
 
 
