@@ -1,0 +1,282 @@
+"""maxcert rewrite: every MaxPool replaced by a Relu network, same outputs, every replacement certified.
+
+The expected outputs come from onnxruntime running the original MaxPool (an independent
+implementation); hand-computed windows where stated.
+"""
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from maxcert.graphs.pools import PoolSpec, layer_windows, max_type_ops, rewrite_model, tree_relus
+from maxcert.verify.pools import certify_site, rewrite
+
+NEWEST = onnx.defs.onnx_opset_version()
+
+
+def pool_model(shape, opset=13, elem=TensorProto.FLOAT, **attrs):
+    node = helper.make_node("MaxPool", ["x"], ["y"], name="pool", **attrs)
+    g = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", elem, shape)],
+                          [helper.make_tensor_value_info("y", elem, [f"y{i}" for i in range(len(shape))])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 3 if opset < 8 else 7
+    return m
+
+
+def run(model, x):
+    so = ort.SessionOptions()
+    so.log_severity_level = 4
+    s = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    return s.run(None, {s.get_inputs()[0].name: x})[0]
+
+
+def inputs(shape, dtype=np.float32, seed=0):
+    rng = np.random.default_rng(seed)
+    top = 6e4 if dtype == np.float16 else 1e6  # float16 ends at 65504
+    wide = np.exp(rng.uniform(np.log(1e-6), np.log(top), size=shape)) * rng.choice([-1, 1], size=shape)
+    return {"normal": rng.standard_normal(shape).astype(dtype),
+            "negative": (-1000 - np.abs(rng.standard_normal(shape)) * 10).astype(dtype),
+            "wide": wide.astype(dtype)}
+
+
+def assert_same(a, b, dtype=np.float32):
+    assert a.shape == b.shape and a.dtype == b.dtype
+    if a.size:
+        tol = {np.float16: 2e-3, np.float32: 1e-6, np.float64: 1e-14}[dtype]
+        assert np.abs(a.astype(np.float64) - b).max() <= tol * max(1.0, float(np.abs(b.astype(np.float64)).max()))
+
+
+CASES = [  # (id, input shape, opset, attributes): every attribute of the issue's item 2
+    ("1d", [2, 3, 11], 13, dict(kernel_shape=[3], strides=[2])),
+    ("1d_opset6", [2, 3, 9], 6, dict(kernel_shape=[2], strides=[2], pads=[1, 0])),
+    ("1d_stride_gt_kernel", [1, 2, 17], 11, dict(kernel_shape=[2], strides=[5])),
+    ("2d_asym_pads", [1, 3, 7, 6], 12, dict(kernel_shape=[3, 3], strides=[2, 2], pads=[0, 1, 2, 1])),
+    ("2d_valid", [1, 2, 8, 7], 13, dict(kernel_shape=[3, 2], strides=[2, 3], auto_pad="VALID")),
+    ("2d_same_upper", [1, 2, 7, 7], 13, dict(kernel_shape=[2, 3], strides=[2, 2], auto_pad="SAME_UPPER")),
+    ("2d_same_lower", [1, 2, 7, 6], 13, dict(kernel_shape=[2, 3], strides=[2, 2], auto_pad="SAME_LOWER")),
+    ("2d_dilation", [1, 2, 9, 9], 12, dict(kernel_shape=[2, 3], dilations=[3, 2], pads=[1, 1, 1, 2])),
+    ("2d_ceil", [1, 2, 8, 8], 10, dict(kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)),
+    ("2d_ceil_pads_dil", [1, 1, 10, 9], NEWEST, dict(kernel_shape=[2, 2], strides=[3, 2], dilations=[2, 2],
+                                                      pads=[1, 0, 1, 1], ceil_mode=1)),
+    ("2d_opset8_kernel1", [1, 2, 5, 5], 8, dict(kernel_shape=[1, 1], strides=[2, 2])),
+    ("3d", [1, 2, 5, 6, 4], 11, dict(kernel_shape=[2, 3, 2], strides=[2, 1, 2], pads=[1, 0, 0, 0, 1, 1])),
+    ("3d_same_dil", [2, 1, 6, 5, 5], NEWEST, dict(kernel_shape=[2, 2, 2], dilations=[1, 2, 1], auto_pad="SAME_UPPER")),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_rewrite_matches_onnxruntime_and_is_certified(case):
+    _, shape, opset, attrs = case
+    m = pool_model(shape, opset, **attrs)
+    new, report = rewrite(m)
+    assert report["status"] == "CERTIFIED", report
+    (pool,) = report["pools"]
+    assert pool["status"] == "CERTIFIED" and "z3 UNSAT" in pool["method"]
+    d = math.prod(attrs["kernel_shape"])
+    assert pool["window"] == d and pool["relu_layers"] == (d - 1).bit_length()  # tree depth ceil(log2 d)
+    assert pool["relus"] == tree_relus(d) * pool["outputs"]
+    assert max_type_ops(new) == [] and not any(n.op_type == "MaxPool" for n in new.graph.node)
+    onnx.checker.check_model(new)
+    for kind, x in inputs(shape).items():
+        assert_same(run(new, x), run(m, x))
+
+
+@pytest.mark.parametrize("elem,dtype", [(TensorProto.FLOAT16, np.float16), (TensorProto.DOUBLE, np.float64)])
+def test_element_types_stay(elem, dtype):
+    m = pool_model([1, 2, 6, 6], 13, elem, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    new, report = rewrite(m)
+    assert report["status"] == "CERTIFIED"
+    assert new.graph.output[0].type.tensor_type.elem_type == elem
+    assert new.graph.input[0].type.tensor_type.elem_type == elem
+    x = inputs([1, 2, 6, 6], dtype)["normal"]
+    assert_same(run(new, x), run(m, x), dtype)
+
+
+def test_relu4_gadget():
+    m = pool_model([1, 1, 6, 6], 13, kernel_shape=[2, 3], strides=[2, 3])
+    new, report = rewrite(m, gadget="relu4")
+    assert report["status"] == "CERTIFIED" and report["pools"][0]["relus"] == tree_relus(6, "relu4") * 6
+    x = inputs([1, 1, 6, 6])["negative"]
+    assert_same(run(new, x), run(m, x))
+
+
+def test_padding_never_wins_by_hand():
+    # kernel 3, stride 2, pads 1: windows {0,1}, {1,2,3}, {3,4}; on negative inputs zero padding would give 0
+    m = pool_model([1, 1, 5], 13, kernel_shape=[3], strides=[2], pads=[1, 1])
+    new, _ = rewrite(m)
+    x = np.array([[[-5, -4, -3, -2, -1]]], dtype=np.float32)
+    assert run(new, x).tolist() == [[[-4.0, -2.0, -1.0]]]
+    spec = PoolSpec.from_attributes({"kernel_shape": [3], "strides": [2], "pads": [1, 1]}, [5])
+    assert layer_windows(spec) == [[0, 1], [1, 2, 3], [3, 4]]
+
+
+def test_other_nodes_untouched():
+    W = numpy_helper.from_array(np.arange(2 * 1 * 3 * 3, dtype=np.float32).reshape(2, 1, 3, 3) / 10, "W")
+    nodes = [helper.make_node("Conv", ["x", "W"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+             helper.make_node("MaxPool", ["c"], ["p"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node("Relu", ["p"], ["y"], name="relu")]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 6, 6])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 3, 3])], [W])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    new, report = rewrite(m)
+    kept = [n.SerializeToString() for n in new.graph.node if n.name in ("conv", "relu")]
+    assert kept == [nodes[0].SerializeToString(), nodes[2].SerializeToString()]
+    assert [i.SerializeToString() for i in new.graph.initializer] == [W.SerializeToString()]
+    assert new.graph.input == m.graph.input and new.graph.output == m.graph.output
+    x = inputs([1, 1, 6, 6])["normal"]
+    assert_same(run(new, x), run(m, x))
+
+
+# --- the certificate is read off the written model: a wrong replacement is not certified ---------
+
+def _tampered(change):
+    m = pool_model([1, 2, 5, 5], 13, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    new, sites = rewrite_model(m)
+    change(new)
+    return certify_site(new, sites[0])
+
+
+def _const(model, suffix):
+    return next(n for n in model.graph.node if n.op_type == "Constant" and n.output[0].endswith(suffix))
+
+
+def _set_const(node, arr):
+    node.attribute[0].t.CopyFrom(numpy_helper.from_array(arr, node.output[0]))
+
+
+def test_window_element_outside_is_caught():
+    def change(m):
+        c = _const(m, "idx0")
+        a = numpy_helper.to_array(c.attribute[0].t).copy()
+        a[0, 1] = 4  # output row 1 starts at input 1: input 4 is outside its window {1, 2, 3}
+        _set_const(c, a)
+    out = _tampered(change)
+    assert out["status"] == "UNKNOWN" and "not in its window" in out["reason"]
+
+
+def test_missing_window_element_is_caught():
+    def change(m):
+        c = _const(m, "idx1")
+        a = numpy_helper.to_array(c.attribute[0].t).copy()
+        a[2, 1] = a[1, 1]  # still inside the window, but input 3 of column window {1, 2, 3} is lost
+        _set_const(c, a)
+    out = _tampered(change)
+    assert out["status"] == "UNKNOWN" and "misses" in out["reason"]
+
+
+def test_wrong_tree_is_caught():
+    def change(m):
+        n = next(n for n in m.graph.node if n.op_type == "Neg")
+        n.op_type = "Relu"  # relu(a - b) + relu(b) - relu(relu(b)): not max for negative b
+    out = _tampered(change)
+    assert out["status"] == "UNKNOWN" and "not proved to be max: REFUTED" in out["reason"]
+
+
+def test_non_row_operation_is_caught():
+    def change(m):
+        n = next(n for n in m.graph.node if n.op_type == "Relu")
+        c = helper.make_node("Constant", [], ["vec"], value=numpy_helper.from_array(np.ones(4, np.float32), "vec"))
+        mul = helper.make_node("Mul", [n.output[0], "vec"], [n.output[0] + "_scaled"], name="scale")
+        for other in m.graph.node:
+            other.input[:] = [t + "_scaled" if t == n.output[0] else t for t in other.input]
+        i = list(m.graph.node).index(n)
+        m.graph.node.insert(i + 1, mul)
+        m.graph.node.insert(i + 1, c)
+    out = _tampered(change)
+    assert out["status"] == "UNKNOWN" and "scalar constant" in out["reason"]
+
+
+def test_whole_layer_certify_with_windows_reads_the_rewrite():
+    # the replacement subgraph imported as a plain network, decided output by output against its windows
+    from maxcert.graphs.readwrite.onnx_io import from_onnx
+    from maxcert.verify.certify import certify
+
+    m = pool_model([1, 2, 5, 5], 13, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    new, sites = rewrite_model(m)
+    G = from_onnx(new)
+    W = layer_windows(sites[0].spec, channels=2)
+    assert len(W) == 18 and sorted(map(len, W)) == [4] * 8 + [6] * 8 + [9] * 2  # corners, edges, centres
+    cert = certify(G, 0, "reals", windows=W)
+    assert cert.status == "CERTIFIED" and len(cert.outputs) == 18
+
+
+# --- the command line -------------------------------------------------------------------------
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "maxcert", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_writes_model_and_report(tmp_path):
+    src, out, rep = tmp_path / "m.onnx", tmp_path / "out.onnx", tmp_path / "r.json"
+    onnx.save(pool_model([1, 2, 6, 6], 11, kernel_shape=[3, 3], strides=[2, 2], pads=[0, 0, 1, 1]), src)
+    r = cli("rewrite", str(src), "-o", str(out), "--json", str(rep), "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "CERTIFIED" in r.stdout and r.stderr == ""
+    report = json.loads(rep.read_text())
+    (p,) = report["pools"]
+    assert report["status"] == "CERTIFIED" and report["max_type_ops"] == []
+    for key in ("node", "attributes", "window", "outputs", "relu_layers", "relus", "status", "method", "time_s"):
+        assert key in p
+    assert p["window"] == 9 and p["outputs"] == 2 * 3 * 3 and p["relu_layers"] == 4
+    onnx.checker.check_model(onnx.load(out))
+
+
+def test_cli_timeout_is_unknown_but_written(tmp_path):
+    src, out = tmp_path / "m.onnx", tmp_path / "out.onnx"
+    onnx.save(pool_model([1, 1, 4, 4], 13, kernel_shape=[2, 2]), src)
+    r = cli("rewrite", str(src), "-o", str(out), "--timeout", "1e-9", "--quiet")
+    assert r.returncode == 2 and "UNKNOWN" in r.stdout and out.exists()
+
+
+def test_cli_no_maxpool_copies(tmp_path):
+    g = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3])])
+    src, out = tmp_path / "m.onnx", tmp_path / "out.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), src)
+    r = cli("rewrite", str(src), "-o", str(out))
+    assert r.returncode == 0 and "no MaxPool" in r.stdout and out.exists()
+
+
+def _bad_models(tmp_path):
+    not_onnx = tmp_path / "junk.onnx"
+    not_onnx.write_bytes(b"\x00\x01 this is not a protobuf of a model \xff")
+    idx = helper.make_graph([helper.make_node("MaxPool", ["x"], ["y", "i"], kernel_shape=[2, 2]),
+                             helper.make_node("Cast", ["i"], ["z"], to=TensorProto.FLOAT)], "g",
+                            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 4, 4])],
+                            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 3, 3]),
+                             helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 1, 3, 3])])
+    indices = tmp_path / "indices.onnx"
+    onnx.save(helper.make_model(idx, opset_imports=[helper.make_opsetid("", 13)]), indices)
+    unknown = tmp_path / "unknown.onnx"
+    onnx.save(pool_model([1, 1, "H", "W"], 13, kernel_shape=[2, 2]), unknown)
+    empty = tmp_path / "padding_only.onnx"
+    # onnxruntime pads 1 + 1 (from the undilated kernel): the one window is {-1, 1, 3}, all padding
+    onnx.save(pool_model([1, 1, 1], 13, kernel_shape=[3], strides=[4], dilations=[2], auto_pad="SAME_UPPER"), empty)
+    return {"not an ONNX model": not_onnx, "Indices output": indices, "cannot be inferred": unknown,
+            "padding only": empty, "no such file": tmp_path / "missing.onnx"}
+
+
+def test_cli_bad_input_exits_3_with_one_line_and_writes_nothing(tmp_path):
+    for phrase, path in _bad_models(tmp_path).items():
+        out = tmp_path / "out.onnx"
+        r = cli("rewrite", str(path), "-o", str(out))
+        assert r.returncode == 3, (phrase, r.stderr)
+        assert phrase in r.stderr and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+        assert not out.exists()
+
+
+def test_cli_usage_errors(tmp_path):
+    src = tmp_path / "m.onnx"
+    onnx.save(pool_model([1, 1, 4, 4], 13, kernel_shape=[2, 2]), src)
+    for args in (["-o", str(src)], ["-o", str(tmp_path / "x.txt")], ["-o", str(tmp_path / "o.onnx"), "--gadget", "relu9"],
+                 ["-o", str(tmp_path / "o.onnx"), "--timeout", "-1"], ["--bogus"]):
+        r = cli("rewrite", str(src), *args)
+        assert r.returncode == 3 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
