@@ -23,4 +23,5 @@ from maxcert.graphs import (
     validate,
 )
 from maxcert.verify import Certificate, certify, exact_error, parse_domain, worst_case_error
+from maxcert.verify.pools import rewrite
 from maxcert.symbolic import family_R, optimal_approximation, tradeoff
