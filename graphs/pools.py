@@ -202,7 +202,7 @@ def tree_relus(d: int, gadget: str = "relu3") -> int:
     Examples
     --------
     >>> tree_relus(9), tree_relus(4, "relu4")
-    (26, 12)
+    (30, 12)
     """
     per_pair = 3 if gadget == "relu3" else 4
     total = 0
@@ -288,21 +288,100 @@ def _max_level(E: _Emitter, V: str, m: int, axis: int, gadget: str, lvl: int) ->
     return E.node("Concat", [out, carried], f"l{lvl}_next", axis=axis)
 
 
-def replacement_nodes(spec: PoolSpec, X: str, Y: str, E: _Emitter, gadget: str = "relu3") -> list:
-    """The nodes computing ``Y = MaxPool(X)`` for ``spec`` (X of rank 2 + r), appended to E."""
+def _selection(spec: PoolSpec, X: str, E: _Emitter) -> str:
+    """Gathers, Transpose and Reshape: X (rank 2 + r) -> rows (N, C, O_1.., d) of window inputs."""
     r = len(spec.inp)
     V = X
     for j in range(r):  # (N, C, K0, O0, .., K_{j-1}, O_{j-1}, S_j, ..) -> S_j becomes (K_j, O_j)
         V = E.node("Gather", [V, E.const(gather_indices(spec, j), f"idx{j}")], f"gather{j}", axis=2 + 2 * j)
     perm = [0, 1] + [3 + 2 * j for j in range(r)] + [2 + 2 * j for j in range(r)]
     V = E.node("Transpose", [V], "windows_last", perm=perm)
-    V = E.node("Reshape", [V, E.const(np.array([0] * (2 + r) + [spec.size], np.int64), "rows_shape")], "rows")
+    return E.node("Reshape", [V, E.const(np.array([0] * (2 + r) + [spec.size], np.int64), "rows_shape")], "rows")
+
+
+def replacement_nodes(spec: PoolSpec, X: str, Y: str, E: _Emitter, gadget: str = "relu3") -> list:
+    """The nodes computing ``Y = MaxPool(X)`` for ``spec`` (X of rank 2 + r), appended to E."""
+    r = len(spec.inp)
+    V = _selection(spec, X, E)
     m, lvl, axis = spec.size, 0, 2 + r
     while m > 1:
         V = _max_level(E, V, m, axis, gadget, lvl)
         m, lvl = m - m // 2, lvl + 1
     E.node("Reshape", [V, E.const(np.array([0] * (2 + r), np.int64), "out_shape")], "out", output=Y)
     return E.nodes
+
+
+def _max2_tensors(E: _Emitter, A: str, B: str, what: str) -> str:
+    """Elementwise max(A, B) over one Relu layer: relu(a - b) + relu(b) - relu(-b)."""
+    nb = E.node("Neg", [B], f"{what}_neg_b")
+    r1 = E.node("Relu", [E.node("Sum", [A, nb], f"{what}_a_minus_b")], f"{what}_relu_diff")
+    r2 = E.node("Relu", [B], f"{what}_relu_b")
+    r3 = E.node("Relu", [nb], f"{what}_relu_negb")
+    return E.node("Sum", [r1, r2, E.node("Neg", [r3], f"{what}_minus_relu_negb")], f"{what}_max")
+
+
+def _carry_tensor(E: _Emitter, C: str, what: str) -> str:
+    rn = E.node("Relu", [E.node("Neg", [C], f"{what}_neg_c")], f"{what}_relu_negc")
+    return E.node("Sum", [E.node("Relu", [C], f"{what}_relu_c"), E.node("Neg", [rn], f"{what}_minus_relu_negc")],
+                  f"{what}_carry")
+
+
+def approximator_nodes(spec: PoolSpec, X: str, Y: str, E: _Emitter, betas: dict, lo, hi) -> list:
+    """The nodes of the paper's approximator ``beta_0 + sum_k beta_k M_k`` rescaled from [0,1]^d to
+    [lo, hi]^d, per window, appended to E.
+
+    ``M_k`` is the mean over the k-subsets S of the window of max(x_S): per slot j of the subsets,
+    one ``Gather`` on the rows' last axis takes every subset's j-th element, a tree of elementwise
+    pairwise maxima over those k tensors gives every subset's max in ``ceil(log2 k)`` Relu layers,
+    and a ``MatMul`` with a constant column sums them. Rescaled, ``f(x) = lo + (hi - lo) beta_0 +
+    sum_k beta_k (M_k(x) - lo)``; all terms are put over one integer denominator Q and the network
+    divides by Q last, so in real arithmetic its weights are exactly the optimal betas.
+    """
+    from fractions import Fraction
+    from itertools import combinations
+
+    r = len(spec.inp)
+    d = spec.size
+    lo, hi = Fraction(lo), Fraction(hi)
+    betas = {int(k): Fraction(b) for k, b in betas.items() if b != 0}
+    const = lo + (hi - lo) * betas.get(0, Fraction(0)) - lo * sum(b for k, b in betas.items() if k >= 1)
+    weights = {k: b / math.comb(d, k) for k, b in betas.items() if k >= 1}
+    Q = math.lcm(*[w.denominator for w in weights.values()], const.denominator)
+    V = _selection(spec, X, E)
+    axis = 2 + r
+    terms = []
+    for k, w in sorted(weights.items()):
+        subsets = list(combinations(range(d), k))
+        slots = [E.node("Gather", [V, E.const(np.array([S[j] for S in subsets], np.int64), f"k{k}_slot{j}")],
+                        f"k{k}_slot{j}", axis=axis) for j in range(k)]
+        lvl = 0
+        while len(slots) > 1:
+            nxt = [_max2_tensors(E, slots[i], slots[i + 1], f"k{k}_l{lvl}_p{i // 2}") for i in range(0, len(slots) - 1, 2)]
+            if len(slots) % 2:
+                nxt.append(_carry_tensor(E, slots[-1], f"k{k}_l{lvl}"))
+            slots, lvl = nxt, lvl + 1
+        col = np.full((len(subsets), 1), float(w * Q), dtype=_np_type(E.elem_type))
+        terms.append(E.node("MatMul", [slots[0], E.const(col, f"k{k}_weights")], f"k{k}_term"))
+    if const != 0 or not terms:
+        terms.append(E.const(np.array([float(const * Q)], dtype=_np_type(E.elem_type)), "constant_term"))
+    total = E.node("Sum", terms, "numerator") if len(terms) > 1 else terms[0]
+    out = E.node("Div", [total, E.const(np.array(float(Q), dtype=_np_type(E.elem_type)), "denominator")], "approx")
+    E.node("Reshape", [out, E.const(np.array([0] * (2 + r), np.int64), "out_shape")], "out", output=Y)
+    return E.nodes
+
+
+def _np_type(elem_type: int):
+    from onnx import helper
+
+    return helper.tensor_dtype_to_np_dtype(elem_type)
+
+
+def exact_in(value, elem_type: int) -> bool:
+    """Whether the rational ``value`` is exactly a number of the ONNX element type."""
+    from fractions import Fraction
+
+    v = Fraction(value)
+    return Fraction(float(np.array(float(v), dtype=_np_type(elem_type)))) == v if math.isfinite(float(v)) else False
 
 
 def _attrs(node) -> dict:
@@ -352,6 +431,7 @@ class PoolSite:
     spec: PoolSpec
     nodes: list  # names of the nodes added
     note: str = ""
+    approx: dict | None = None  # for an approximated pool: L, R, betas, E (on [0,1]^d), range
 
     @property
     def d(self) -> int:
@@ -363,11 +443,16 @@ class PoolSite:
         return math.prod(lead) * math.prod(self.spec.out)
 
 
-def rewrite_model(model, gadget: str = "relu3"):
+def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_=None):
     """Replace every MaxPool of an ``onnx.ModelProto`` by the Relu network of :func:`replacement_nodes`.
 
     Returns ``(new_model, sites)``; the input model is not changed. Every other node, initializer,
     input, output, name, shape and element type stays as it was.
+
+    With ``depth`` L (and ``range_ = (lo, hi)``), a pool whose tree needs more than L Relu layers
+    gets the paper's optimal approximator with at most L layers instead (:func:`approximator_nodes`,
+    index set ``R = {0, 1, .., min(2^L, d - 1)}``, weights optimal on [0,1]^d rescaled to
+    [lo, hi]^d); the others keep the exact tree.
 
     Raises :class:`PoolError` for a MaxPool whose Indices output is used, whose spatial input shape
     cannot be inferred, or whose attributes are invalid.
@@ -376,6 +461,7 @@ def rewrite_model(model, gadget: str = "relu3"):
 
     if gadget not in GADGETS:
         raise PoolError(f"unknown gadget {gadget!r}; choose relu3 or relu4")
+    lo, hi = _check_depth(depth, range_)
     g = model.graph
     _refuse_nested(g)
     pools = [(i, n) for i, n in enumerate(g.node) if n.op_type == "MaxPool" and n.domain in ("", "ai.onnx")]
@@ -415,11 +501,57 @@ def rewrite_model(model, gadget: str = "relu3"):
             if list(shapes[Y][0][2:]) != spec.out:
                 note = (f"onnx's shape inference gives spatial output {shapes[Y][0][2:]}; onnxruntime, "
                         f"which runs the model, gives {spec.out}, and the replacement follows it")
-        E = _Emitter(f"{label}/relu_max", opset, elem, taken)
-        nodes = replacement_nodes(spec, X, Y, E, gadget)
+        if depth is not None and tree_levels(spec.size) > depth:
+            approx = _approximation(spec.size, depth, label, opset)
+            E = _Emitter(f"{label}/relu_approx", opset, elem, taken)
+            nodes = approximator_nodes(spec, X, Y, E, approx["betas"], lo, hi)
+            approx.update(range=(lo, hi))
+        else:
+            approx = None
+            E = _Emitter(f"{label}/relu_max", opset, elem, taken)
+            nodes = replacement_nodes(spec, X, Y, E, gadget)
         new.graph.node.extend(nodes)
-        sites.append(PoolSite(label, i, X, Y, dims, elem, spec, [m.name for m in nodes], note))
+        sites.append(PoolSite(label, i, X, Y, dims, elem, spec, [m.name for m in nodes], note, approx))
     return new, sites
+
+
+MAX_SUBSETS = 20000  # subpool maxima of one approximator: beyond this the network is too wide to emit
+
+
+def _check_depth(depth, range_):
+    from fractions import Fraction
+
+    if depth is None:
+        if range_ is not None:
+            raise PoolError("a range is only used with a depth (--depth L)")
+        return None, None
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
+        raise PoolError(f"depth must be an integer >= 0, got {depth!r}")
+    if range_ is None:
+        raise PoolError("an approximation needs the range of the pools' inputs (--range LO,HI): "
+                        "its error bound holds only there")
+    try:
+        lo, hi = (Fraction(str(v)) for v in range_)
+    except (ValueError, TypeError, ZeroDivisionError):
+        raise PoolError(f"range must be two rationals LO,HI, got {range_!r}") from None
+    if not lo < hi:
+        raise PoolError(f"range needs LO < HI, got {lo} and {hi}")
+    return lo, hi
+
+
+def _approximation(d: int, L: int, label: str, opset: int) -> dict:
+    """The optimal approximator of depth at most L for windows of d: R, betas, E(d, L) on [0,1]^d."""
+    from maxcert.symbolic.optimal import optimal_approximation
+
+    if opset < 7:
+        raise PoolError(f"MaxPool {label!r}: an approximation needs opset >= 7 (Mul/Div), the model has {opset}")
+    R = list(range(0, min(2 ** L, d - 1) + 1))
+    subsets = sum(math.comb(d, k) for k in R if k >= 1)
+    if subsets > MAX_SUBSETS:
+        raise PoolError(f"MaxPool {label!r}: the depth-{L} approximator of a window of {d} needs {subsets} "
+                        f"subpool maxima (more than {MAX_SUBSETS}); use a larger depth")
+    opt = optimal_approximation(d, R)
+    return {"L": L, "R": R, "betas": dict(opt.betas), "E": opt.error}
 
 
 def _refuse_nested(g):

@@ -158,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="give up certifying after S seconds in all: pools not proved are UNKNOWN, exit 2")
     rw.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
                     help="processes for independent solver queries (default: all cores)")
+    rw.add_argument("--depth", type=_int_at_least(0), default=None, metavar="L",
+                    help="at most L Relu layers per pool: a pool whose exact tree is deeper gets the paper's "
+                         "optimal depth-L approximator instead, with its worst-case error certified on the range")
+    rw.add_argument("--range", default=None, metavar="LO,HI",
+                    help="with --depth: the interval the pools' inputs lie in; the certified error holds only there")
     rw.add_argument("--quiet", action="store_true", help="no progress line")
     pr = sub.add_parser("proofs", help="regenerate or check the proof artifacts in proofs/")
     pr.add_argument("action", choices=["regenerate", "check"],
@@ -413,8 +418,16 @@ def cmd_rewrite(args):
         raise UsageError("maxcert rewrite: -o must differ from the input model")
     if not args.output.lower().endswith(".onnx"):
         raise UsageError(f"maxcert rewrite: the output {args.output!r} must end in .onnx")
+    rng = None
+    if args.range is not None:
+        lo, sep, hi = args.range.partition(",")
+        if not sep:
+            raise UsageError(f"maxcert rewrite: --range must be LO,HI, got {args.range!r}")
+        rng = (lo.strip(), hi.strip())
+    if (args.depth is None) != (rng is None):
+        raise UsageError("maxcert rewrite: --depth L and --range LO,HI go together")
     model = load_onnx(args.model)
-    new, report = rewrite(model, args.gadget, timeout=args.timeout, jobs=args.jobs,
+    new, report = rewrite(model, args.gadget, timeout=args.timeout, jobs=args.jobs, depth=args.depth, range=rng,
                           progress=None if args.quiet else _progress("pools certified"))
     report = {"model": args.model, "output": args.output, **report}
     onnx.save(new, args.output)
@@ -422,13 +435,19 @@ def cmd_rewrite(args):
         shape = "x".join(map(str, p["attributes"]["kernel_shape"]))
         how = f"{p['relu_layers']} Relu layers, {p['relus']} ReLUs" if p["relus"] is not None else "not built"
         why = f" ({p['reason']})" if p.get("reason") else ""
+        if p.get("certified_error") is not None:
+            why = (f" |error| <= {p['certified_error']} for inputs in [{p['range'][0]}, {p['range'][1]}]"
+                   f" (depth-{p['depth']} approximator, E(d,L) = {p['E']})") + why
         print(f"{p['node']}: {shape} window of {p['window']} over {p['outputs']} outputs -> {how}: "
               f"{p['status']}{why}")
     n, ok = len(report["pools"]), sum(p["status"] == "CERTIFIED" for p in report["pools"])
     if n == 0:
         print(f"no MaxPool in {args.model}; wrote an unchanged copy to {args.output}")
     else:
-        print(f"wrote {args.output}: {n} MaxPool replaced, {ok} certified exact on all real inputs; "
+        approx = sum(p.get("certified_error") is not None for p in report["pools"])
+        kind = "certified exact on all real inputs" if not approx else \
+            f"certified ({approx} approximated, error bounds on the range only)"
+        print(f"wrote {args.output}: {n} MaxPool replaced, {ok} {kind}; "
               f"no max-type op left" + ("" if not report["max_type_ops"] else f" except {report['max_type_ops']}"))
         print(f"time {report['time_s']:.2f}s")
     if args.json:
