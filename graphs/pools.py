@@ -118,7 +118,9 @@ class PoolSpec:
                 o = -(-num // s) + 1
                 if (o - 1) * s >= n + b:  # the last window must start inside the input
                     o -= 1
-            out.append(max(o, 0))  # onnxruntime gives an empty axis when the kernel does not fit
+            if o < 0:  # onnxruntime refuses to run such a pool ("Calculated output dimension is negative")
+                raise PoolError(f"kernel {k} with dilation {d} does not fit an input of {n} padded by {b} and {a}")
+            out.append(o)  # 0 when the kernel just misses: onnxruntime gives an empty axis
         spec = cls(kernel, strides, dil, pb, pe, ceil_mode, spatial, out)
         for j in range(r):
             for o in sorted({0, spec.out[j] - 1} - {-1}):
@@ -155,16 +157,22 @@ def window_axis(spec: PoolSpec, j: int, o: int) -> list:
 
 def gather_indices(spec: PoolSpec, j: int) -> np.ndarray:
     """Indices ``(K_j, O_j)`` for axis j: offset k of output o, or the window's first valid index
-    when that offset lies in the padding (a repeat changes no max)."""
+    when that offset lies in the padding (a repeat changes no max).
+
+    Examples
+    --------
+    >>> spec = PoolSpec.from_attributes({"kernel_shape": [3], "strides": [2], "pads": [1, 1]}, [5])
+    >>> gather_indices(spec, 0).tolist()   # windows {0, 1}, {1, 2, 3}, {3, 4}
+    [[0, 1, 3], [0, 2, 4], [1, 3, 3]]
+    """
     K, O = spec.kernel[j], spec.out[j]
-    idx = np.empty((K, O), dtype=np.int64)
-    for o in range(O):
-        start = o * spec.strides[j] - spec.pads_begin[j]
-        valid = window_axis(spec, j, o)
-        for k in range(K):
-            i = start + k * spec.dilations[j]
-            idx[k, o] = i if 0 <= i < spec.inp[j] else valid[0]
-    return idx
+    start = np.arange(O, dtype=np.int64) * spec.strides[j] - spec.pads_begin[j]
+    idx = start[None, :] + np.arange(K, dtype=np.int64)[:, None] * spec.dilations[j]
+    inside = (idx >= 0) & (idx < spec.inp[j])
+    if O and not inside.any(axis=0).all():
+        raise PoolError(f"a window on spatial axis {j} holds padding only")
+    first = idx[np.argmax(inside, axis=0), np.arange(O)]  # the first valid offset of each window
+    return np.where(inside, idx, first[None, :])
 
 
 def layer_windows(spec: PoolSpec, channels: int = 1, batch: int = 1) -> list:
@@ -466,6 +474,8 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
     _refuse_nested(g)
     pools = [(i, n) for i, n in enumerate(g.node) if n.op_type == "MaxPool" and n.domain in ("", "ai.onnx")]
     opset = _default_opset(model)
+    if pools and opset < 6:
+        raise PoolError(f"the model's opset {opset} is older than 6, the oldest rewrite supports")
     shapes = _shapes(model) if pools else {}
     used = {t for n in g.node for t in n.input} | {o.name for o in g.output}
     taken = {n.name for n in g.node} | {t for n in g.node for t in list(n.input) + list(n.output)}
@@ -488,10 +498,9 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
         dims, elem = shapes[X]
         if len(dims) < 3 or any(v is None for v in dims[2:]):
             raise PoolError(f"MaxPool {label!r}: the spatial shape of its input {X!r} cannot be inferred ({dims})")
-        if elem not in (onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16, onnx.TensorProto.DOUBLE,
-                        onnx.TensorProto.BFLOAT16):
+        if elem not in (onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16, onnx.TensorProto.DOUBLE):
             raise PoolError(f"MaxPool {label!r}: element type {onnx.TensorProto.DataType.Name(elem)} "
-                            "is not a floating-point type")
+                            "is not supported (float, float16 or double)")
         try:
             spec = PoolSpec.from_attributes(_attrs(n), dims[2:])
         except PoolError as e:

@@ -260,8 +260,15 @@ def _bad_models(tmp_path):
     empty = tmp_path / "padding_only.onnx"
     # onnxruntime pads 1 + 1 (from the undilated kernel): the one window is {-1, 1, 3}, all padding
     onnx.save(pool_model([1, 1, 1], 13, kernel_shape=[3], strides=[4], dilations=[2], auto_pad="SAME_UPPER"), empty)
+    old = tmp_path / "opset4.onnx"
+    onnx.save(pool_model([1, 1, 6], 4, kernel_shape=[2], strides=[2]), old)
+    bf16 = tmp_path / "bf16.onnx"
+    onnx.save(pool_model([1, 1, 6], 13, TensorProto.BFLOAT16, kernel_shape=[2], strides=[2]), bf16)
+    wide = tmp_path / "kernel_too_wide.onnx"  # onnxruntime refuses this pool too: negative output size
+    onnx.save(pool_model([1, 1, 3], 13, kernel_shape=[5]), wide)
     return {"not an ONNX model": not_onnx, "Indices output": indices, "cannot be inferred": unknown,
-            "padding only": empty, "no such file": tmp_path / "missing.onnx"}
+            "padding only": empty, "no such file": tmp_path / "missing.onnx", "older than 6": old,
+            "BFLOAT16 is not supported": bf16, "does not fit": wide}
 
 
 def test_cli_bad_input_exits_3_with_one_line_and_writes_nothing(tmp_path):
