@@ -24,4 +24,5 @@ from maxcert.graphs import (
 )
 from maxcert.verify import Certificate, certify, exact_error, parse_domain, worst_case_error
 from maxcert.verify.pools import rewrite
+from maxcert.residuals import residuals
 from maxcert.symbolic import family_R, optimal_approximation, tradeoff

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN, EXIT_BAD = 0, 1, 2, 3
@@ -164,6 +165,20 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--range", default=None, metavar="LO,HI",
                     help="with --depth: the interval the pools' inputs lie in; the certified error holds only there")
     rw.add_argument("--quiet", action="store_true", help="no progress line")
+    rs = sub.add_parser(
+        "residuals", help="errors of the optimal depth-L approximator on the patches of real images",
+        description="For every KxK patch of each image (grayscale by Pillow's L conversion when in colour, "
+                    "scaled to [0,1] by /255) at the stride, the error |f(p) - max(p)| of the optimal "
+                    "approximator with at most L ReLU layers for d = K*K inputs, beside its worst case E(d, L) "
+                    "on [0,1]^d (exact). A float64 measurement on data, not a proof.")
+    rs.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG files")
+    rs.add_argument("--window", required=True, metavar="KxK", help="patch size, e.g. 2x2 or 3x3")
+    rs.add_argument("--stride", type=_int_at_least(1), default=None, metavar="S",
+                    help="step between patches (default: the window, non-overlapping)")
+    rs.add_argument("--depth", type=_int_at_least(0), action="append", required=True, metavar="L",
+                    help="ReLU layers of the approximator; repeat for several depths")
+    rs.add_argument("--json", metavar="OUT", help="write {'rows': [...]}, one row per (image, depth)")
+    rs.add_argument("--plot", metavar="OUT.png", help="histogram of the errors per depth, E(d, L) marked")
     pr = sub.add_parser("proofs", help="regenerate or check the proof artifacts in proofs/")
     pr.add_argument("action", choices=["regenerate", "check"],
                     help="regenerate: write every artifact; check: re-run every query and compare")
@@ -456,6 +471,29 @@ def cmd_rewrite(args):
 
 
 COMMANDS["rewrite"] = cmd_rewrite
+
+
+def cmd_residuals(args):
+    from maxcert.residuals import parse_window, patches, plot, read_image, residual_errors, residuals
+
+    if args.plot and not args.plot.lower().endswith(".png"):
+        raise UsageError(f"maxcert residuals: --plot writes a PNG; {args.plot!r} does not end in .png")
+    win = parse_window(args.window)
+    rows = residuals(args.images, args.window, args.depth, args.stride)
+    print(f"{'image':<28} {'window':>6} {'L':>2} {'patches':>8} {'max':>9} {'mean':>9} {'p99':>9}  E(d,L)")
+    for r in rows:
+        print(f"{os.path.basename(r['image']):<28} {r['window']:>6} {r['depth']:>2} {r['patches']:>8} "
+              f"{r['max']:>9.5f} {r['mean']:>9.5f} {r['quantiles']['99']:>9.5f}  {r['E']} (= {r['E_float']:.5f})")
+    if args.json:
+        _write_json(args.json, {"window": args.window, "stride": rows[0]["stride"], "rows": rows})
+    if args.plot:
+        st = tuple(rows[0]["stride"])
+        plot(rows, args.plot, lambda r: residual_errors(patches(read_image(r["image"]), win, st), r["depth"])[0])
+        print(f"wrote {args.plot}")
+    return EXIT_OK
+
+
+COMMANDS["residuals"] = cmd_residuals
 
 
 def main(argv=None) -> int:
