@@ -12,8 +12,8 @@ Examples
 >>> import numpy as np
 >>> img = np.array([[0, 255], [255, 255]], dtype=np.uint8)   # one 2x2 patch
 >>> row = residuals([img], "2x2", 0)[0]
->>> row["patches"], row["E"], round(row["max"], 12)   # mean-based f at (1,1,1,0): 3/8 off
-(1, '3/8', 0.375)
+>>> row["patches"], row["E"], round(row["max"], 12)   # f = 3/8 + mean = 9/8 against max 1
+(1, '3/8', 0.125)
 """
 
 from __future__ import annotations
