@@ -4,25 +4,52 @@
 >>> G = maxcert.tree_network(4)
 >>> maxcert.evaluate_exact(G, [3, "7/2", -1, 0])
 [Fraction(7, 2)]
+
+The names below are imported when first used, so ``import maxcert`` and ``maxcert --version``
+stay fast (sympy, networkx, z3 and onnx load only for what needs them).
 """
+
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
-from maxcert.errors import MaxcertError
-from maxcert.graphs import (
-    GraphError,
-    approximator,
-    compile_layers,
-    evaluate,
-    evaluate_exact,
-    load_model,
-    save_model,
-    subpool_max_average,
-    summary,
-    tree_network,
-    validate,
-)
-from maxcert.verify import Certificate, certify, exact_error, parse_domain, worst_case_error
-from maxcert.verify.pools import rewrite
-from maxcert.residuals import residuals
-from maxcert.symbolic import family_R, optimal_approximation, tradeoff
+_LAZY = {
+    "MaxcertError": "maxcert.errors",
+    "GraphError": "maxcert.graphs",
+    "approximator": "maxcert.graphs",
+    "compile_layers": "maxcert.graphs",
+    "evaluate": "maxcert.graphs",
+    "evaluate_exact": "maxcert.graphs",
+    "load_model": "maxcert.graphs",
+    "save_model": "maxcert.graphs",
+    "subpool_max_average": "maxcert.graphs",
+    "summary": "maxcert.graphs",
+    "tree_network": "maxcert.graphs",
+    "validate": "maxcert.graphs",
+    "Certificate": "maxcert.verify",
+    "certify": "maxcert.verify",
+    "exact_error": "maxcert.verify",
+    "parse_domain": "maxcert.verify",
+    "worst_case_error": "maxcert.verify",
+    "rewrite": "maxcert.verify.pools",
+    "residuals": "maxcert.images",
+    "family_R": "maxcert.symbolic",
+    "optimal_approximation": "maxcert.symbolic",
+    "tradeoff": "maxcert.symbolic",
+}
+__all__ = sorted(list(_LAZY) + ["__version__"])
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module 'maxcert' has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__():
+    return __all__

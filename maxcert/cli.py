@@ -474,7 +474,7 @@ COMMANDS["rewrite"] = cmd_rewrite
 
 
 def cmd_residuals(args):
-    from maxcert.residuals import parse_window, patches, plot, read_image, residual_errors, residuals
+    from maxcert.images import parse_window, patches, plot, read_image, residual_errors, residuals
 
     if args.plot and not args.plot.lower().endswith(".png"):
         raise UsageError(f"maxcert residuals: --plot writes a PNG; {args.plot!r} does not end in .png")

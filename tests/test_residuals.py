@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from maxcert.residuals import residuals
+from maxcert.images import residuals
 from maxcert.symbolic.optimal import optimal_approximation
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -39,7 +39,7 @@ def photo_paths(names=PHOTOGRAPHS):
 
 def table(names=PHOTOGRAPHS, windows=WINDOWS) -> list:
     """Every row of the table: for each window, each photograph and each depth L below exact."""
-    from maxcert.residuals import parse_window, residuals
+    from maxcert.images import parse_window, residuals
 
     rows = []
     for w in windows:
