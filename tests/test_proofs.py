@@ -4,6 +4,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1] / "proofs"
 
 
@@ -14,6 +16,7 @@ def test_committed_proofs_are_current_and_proved(run_cli):
     assert "every artifact re-proved" in out
 
 
+@pytest.mark.slow  # a second whole regeneration (about 35 s): in CI's slow step
 def test_tampered_certificate_and_network_are_named(tmp_path, run_cli):
     d = tmp_path / "proofs"
     shutil.copytree(ROOT, d)

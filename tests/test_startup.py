@@ -1,0 +1,37 @@
+"""A fast start: what `import maxcert` and `maxcert --version/--help` load (deterministic; the
+wall-clock times are measured by benchmarks/startup.py, not asserted here)."""
+
+import subprocess
+import sys
+
+HEAVY = ("sympy", "networkx", "z3", "onnx", "onnxruntime", "torch", "scipy", "highspy", "matplotlib", "PIL")
+
+
+def loaded(code):
+    probe = f"import sys\n{code}\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.split()
+
+
+def test_import_maxcert_loads_nothing_heavy():
+    assert loaded("import maxcert") == []
+
+
+def test_version_and_help_load_nothing_heavy():
+    for flag in ("--version", "--help"):
+        assert loaded("import contextlib, io\nfrom maxcert.cli import main\n"
+                      f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main([{flag!r}]) == 0") == []
+
+
+def test_names_load_on_first_use():
+    import maxcert
+
+    assert maxcert.tree_network(3).graph["name"] == "tree_d3_relu3"
+    assert set(dir(maxcert)) >= {"certify", "rewrite", "residuals", "worst_case_error", "__version__"}
+    try:
+        maxcert.no_such_name
+    except AttributeError as e:
+        assert "no_such_name" in str(e)
+    else:
+        raise AssertionError("an unknown name must raise AttributeError")
