@@ -215,6 +215,23 @@ class Piece:
         self.root = None
         self._solver = None
 
+    def interval_bound(self) -> Fraction:
+        """A sound upper bound of the piece's objective ``s (N(x) - target)`` by exact interval
+        arithmetic over the box (loose; for a piece whose search never bounded its open nodes)."""
+        lo, hi = [self.dom.lo] * self.net.d, [self.dom.hi] * self.net.d
+        for k, (W, b) in enumerate(zip(self.net.W, self.net.b)):
+            nlo, nhi = [], []
+            for row, bj in zip(W, b):
+                a = bj + sum((w * (l if w > 0 else h) for w, l, h in zip(row, lo, hi)), Fraction(0))
+                c = bj + sum((w * (h if w > 0 else l) for w, l, h in zip(row, lo, hi)), Fraction(0))
+                nlo.append(a)
+                nhi.append(c)
+            if k < len(self.net.W) - 1:
+                nlo, nhi = [max(v, Fraction(0)) for v in nlo], [max(v, Fraction(0)) for v in nhi]
+            lo, hi = nlo, nhi
+        # target in [dom.lo, dom.hi]: s = 1 gives N - t <= N_hi - lo, s = -1 gives t - N <= hi - N_lo
+        return hi[0] - self.dom.lo if self.s > 0 else self.dom.hi - lo[0]
+
     def target(self, x):
         """max(x) on this piece: x_i, or max(x) itself for the whole-box piece."""
         return x[self.i] if self.i is not None else max(x)
@@ -594,8 +611,14 @@ class Incumbent:
             raise RuntimeError("an exact region exceeds T but its optimum was not found")
         return "raised"
 
-    def result(self, status: str, stats: dict) -> dict:
-        return {"status": status, "best": self.best, "witness": self.witness, "T": self.T, **stats}
+    def result(self, status: str, stats: dict, upper=None) -> dict:
+        """``upper``: a proved bound on the piece's objective (the final T when closed; on a timeout,
+        the largest exact bound over the open nodes, at least T)."""
+        if status == "closed":
+            upper = self.T
+        elif upper is not None:
+            upper = max(upper, self.T)
+        return {"status": status, "best": self.best, "witness": self.witness, "T": self.T, "upper": upper, **stats}
 
 
 def _float_box(box):
@@ -717,8 +740,10 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     def left():
         return None if deadline is None else max(0.05, deadline - time.perf_counter())
 
-    def result(status):
-        return inc.result(status, stats)
+    def result(status, open_nodes=()):
+        if status != "unknown":
+            return inc.result(status, stats)
+        return inc.result(status, stats, _open_bound(net, ex, piece, list(open_nodes) + heap, i, s))
 
     def push(key, children, nb):
         nonlocal tick
@@ -731,6 +756,7 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
             return result("unknown")
         # the best few nodes share one batched propagation: per-node numpy overheads dominate otherwise
         batch = [heapq.heappop(heap) for _ in range(min(BATCH, len(heap)))]
+        done = 0
         nbs = _propagate_batch(net, batch, i, s)
         tf = float(inc.T)
         # the nodes whose float bound already closes them get their exact replay in one batch too
@@ -738,7 +764,7 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
         eus = dict(zip(ok, exact_upper_many(net, ex, [batch[j][3] for j in ok], i, s, nbs.relax, ok))) if ok else {}
         for j, (_, _, fix, box, _) in enumerate(batch):
             if deadline is not None and time.perf_counter() > deadline:
-                return result("unknown")
+                return result("unknown", batch[j:])
             stats["nodes"] += 1
             fbox = _float_box(box)
             nb = nbs.node(j)
@@ -792,13 +818,30 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
                 if leaf == "closed":
                     continue
                 if leaf == "unknown":
-                    return result("unknown")
+                    return result("unknown", batch[j:])
                 if stop_above:
                     return result("witness")
                 push(0.0, [(fix, box)], bounds)  # re-check against the raised T
                 continue
             push(0.0 if lp is None else -(lp[0] + piece.c0), _children(fix, box, ch), bounds)
     return result("closed")
+
+
+def _open_bound(net, ex, piece, entries, i, s):
+    """The largest exact linear bound over open nodes ``(key, tick, fix, box, prior)``: each node is
+    propagated again and its bound replayed in exact rationals, as a closing node's is. None when
+    some node cannot be bounded (then the piece's interval bound stands in)."""
+    top = None
+    for at in range(0, len(entries), BATCH):
+        chunk = entries[at:at + BATCH]
+        nbs = _propagate_batch(net, chunk, i, s)
+        rows = [j for j in range(len(chunk)) if not nbs.empty[j]]
+        if not rows:
+            continue
+        for eu in exact_upper_many(net, ex, [chunk[j][3] for j in rows], i, s, nbs.relax, rows):
+            if eu is not None and (top is None or eu > top):
+                top = eu
+    return piece.interval_bound() if top is None and entries else top
 
 
 def _job(args):
@@ -839,6 +882,8 @@ def _combine(parts):
     top = max((r for r in parts if r["best"] is not None), key=lambda r: r["best"], default=None)
     out["best"], out["witness"] = (top["best"], top["witness"]) if top else (None, None)
     out["T"] = max(r["T"] for r in parts)
+    ups = [r.get("upper") for r in parts]
+    out["upper"] = None if any(u is None for u in ups) else max(ups)
     status = [r["status"] for r in parts]
     out["status"] = ("witness" if "witness" in status else
                      "closed" if all(st == "closed" for st in status) else "unknown")
@@ -932,6 +977,15 @@ def _search(G, dom, T, stop_above, cert, deadline, jobs, strict, leaf_proof):
     return results
 
 
+def _upper(results, lower):
+    """The proved upper bound of sup |N - max|: the largest over the pieces (each piece's final T
+    when closed, its open nodes' exact bound otherwise); None if some piece has none."""
+    ups = [r.get("upper") for r in results]
+    if any(u is None for u in ups):
+        return None
+    return max([lower] + ups)
+
+
 def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual"):
     """The exact worst-case error by branch and bound; fields for the Certificate, or None."""
     from maxcert.verify.certificates import COMPUTED, UNKNOWN
@@ -947,8 +1001,10 @@ def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, 
     if e != best:
         raise RuntimeError(f"witness error {e} differs from the search's {best}")
     if any(r["status"] != "closed" for r in results):
-        return {"status": UNKNOWN, "reason": "timeout in branch and bound; " + _summary(results),
-                    "witness": best_x, "error_at_witness": e, "lower_bound": e}
+        up = _upper(results, best)
+        return {"status": UNKNOWN, "reason": "timeout in branch and bound; " + _summary(results)
+                + ("" if up is None else f"; proved bracket {e} <= sup <= {up}"),
+                "witness": best_x, "error_at_witness": e, "lower_bound": e, "upper_bound": up}
     return {"status": COMPUTED, "max_error": e, "upper_bound": e, "lower_bound": e, "witness": best_x,
                 "error_at_witness": e, "reason": _summary(results)}
 
@@ -968,7 +1024,12 @@ def certify_bab(G, dom: Domain, eps, cert, deadline, jobs, best_x, best, strict=
                 return {"status": REFUTED, "witness": r["witness"], "error_at_witness": e, "lower_bound": e,
                             "reason": _summary(results)}
     if any(r["status"] != "closed" for r in results):
-        return {"status": UNKNOWN, "reason": "timeout in branch and bound; " + _summary(results),
-                    "witness": best_x, "error_at_witness": best, "lower_bound": best}
+        up = _upper(results, best)
+        if up is not None and up <= eps:  # every open node is already bounded by eps: proved
+            return {"status": CERTIFIED, "upper_bound": up, "lower_bound": best, "witness": best_x,
+                    "error_at_witness": best, "reason": "open nodes' exact bounds are all <= eps; " + _summary(results)}
+        return {"status": UNKNOWN, "reason": "timeout in branch and bound; " + _summary(results)
+                + ("" if up is None else f"; proved bracket {best} <= sup <= {up}"),
+                "witness": best_x, "error_at_witness": best, "lower_bound": best, "upper_bound": up}
     return {"status": CERTIFIED, "upper_bound": eps, "lower_bound": best, "witness": best_x, "error_at_witness": best,
                 "reason": _summary(results)}

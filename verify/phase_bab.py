@@ -286,8 +286,22 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
                 fix[k][j] = -1
         return fix
 
-    def result(status):
-        return inc.result(status, stats)
+    def result(status, current=None):
+        if status != "unknown":
+            return inc.result(status, stats)
+        # a proved bracket: every open node's exact weak-duality bound from its parent's dual
+        # (any multipliers give a valid bound once recomputed exactly on the node's own phases)
+        open_nodes = [e[2:] for e in heap] + [n for n in (dive, current) if n is not None]
+        top, yroot = None, None
+        for alo_, ahi_, y_ in open_nodes:
+            if y_ is None:  # the root, never solved: one LP gives its duals
+                if yroot is None:
+                    r0 = lp.solve(np.zeros(na), np.ones(na))
+                    yroot = r0[3] if r0[0] == "optimal" else False
+                y_ = yroot if yroot is not False else None
+            b = piece.interval_bound() if y_ is None else lp.bound(y_, alo_, ahi_)
+            top = b if top is None else max(top, b)
+        return inc.result(status, stats, top)
 
     alo, ahi = np.zeros(na), np.ones(na)
     for (k, j), ph in fixed:
@@ -296,17 +310,18 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
             alo[n] = ahi[n] = ph
         elif (bounds[k][0][j] >= 0) != bool(ph):  # stable against the fixed phase
             return result("closed")
-    heap = [(0.0, 0, alo, ahi)]
+    heap = [(0.0, 0, alo, ahi, None)]  # (key, tick, a lower bounds, a upper bounds, the parent's dual)
     tick = 1
     dive = None  # a child taken straight after its parent: its LP starts from the parent's basis
     while heap or dive is not None:
         if deadline is not None and time.perf_counter() > deadline:
             return result("unknown")
         if dive is not None:
-            alo, ahi = dive
+            alo, ahi, ypar = dive
             dive = None
         else:
-            _, _, alo, ahi = heapq.heappop(heap)
+            _, _, alo, ahi, ypar = heapq.heappop(heap)
+        current = (alo, ahi, ypar)
         stats["nodes"] += 1
         r = lp.solve(alo, ahi)
         stats["lps"] += 1
@@ -359,21 +374,22 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
             if leaf == "closed":
                 continue
             if leaf == "unknown":
-                return result("unknown")
+                return result("unknown", current)
             if stop_above:
                 return result("witness")
-            heapq.heappush(heap, (-math.inf, tick, alo, ahi))  # re-check against the raised T
+            heapq.heappush(heap, (-math.inf, tick, alo, ahi, ypar))  # re-check against the raised T
             tick += 1
             continue
         key = -val
+        ychild = y if v is not None else ypar  # the duals that bound the children if time runs out
         first = 1 if v is None or v[lp.acols[j]] >= 0.5 else 0  # the child holding the LP point
         for ph in (first, 1 - first):
             lo, hi = alo.copy(), ahi.copy()
             lo[j] = hi[j] = ph
             if dive is None and DIVE:
-                dive = (lo, hi)
+                dive = (lo, hi, ychild)
             else:
-                heapq.heappush(heap, (key, tick, lo, hi))
+                heapq.heappush(heap, (key, tick, lo, hi, ychild))
                 tick += 1
     return result("closed")
 

@@ -159,7 +159,7 @@ def decide(kind: str, G, eps, dom, windows, timeout=None, strategy="auto", jobs=
     cert = Certificate(UNKNOWN, dom.spec(), eps=eps, model_sha256=graph_sha256(G), solver=solvers.solver_info())
     per = []
     best = None  # (error, k, full witness) of the largest error proved or found
-    unknown = []
+    unknown, uppers = [], []  # uppers: each output's proved bound (None when it has none)
     for k, W in enumerate(windows):
         H, inputs, local = output_problem(G, k, W)
         sub = _solve(kind, H, inputs, local, eps, dom, deadline, strategy, jobs)
@@ -183,6 +183,8 @@ def decide(kind: str, G, eps, dom, windows, timeout=None, strategy="auto", jobs=
             cert.outputs = per
             return C._done(cert, t0, status=REFUTED, witness=cur[2], error_at_witness=cur[0], lower_bound=cur[0],
                            output=k, method=f"output {k}: {sub.method}")
+        uppers.append(sub.max_error if kind == "error" and sub.status == COMPUTED else
+                      eps if sub.status == CERTIFIED else sub.upper_bound)
         if sub.status == UNKNOWN or (kind == "error" and sub.status != COMPUTED):
             unknown.append((k, sub))
         elif kind == "error" and sub.max_error == UNBOUNDED:
@@ -197,7 +199,9 @@ def decide(kind: str, G, eps, dom, windows, timeout=None, strategy="auto", jobs=
     kw = dict(witness=best[2], error_at_witness=best[0], output=best[1]) if best else {}
     if unknown:
         k, sub = unknown[0]
-        return C._done(cert, t0, lower_bound=low, reason=f"output {k} undecided: {sub.reason or 'resource limit'}"
+        up = None if None in uppers else max(uppers)
+        return C._done(cert, t0, lower_bound=low, upper_bound=up,
+                       reason=f"output {k} undecided: {sub.reason or 'resource limit'}"
                        + (f" ({len(unknown)} outputs undecided)" if len(unknown) > 1 else ""), **kw)
     if kind == "certify":
         return C._done(cert, t0, status=CERTIFIED, upper_bound=eps, lower_bound=low, **kw)
