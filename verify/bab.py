@@ -899,7 +899,24 @@ def _merge(first, second):
     return second
 
 
-def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, jobs=None, leaf_proof="dual"):
+def _report(progress, results, total, t0, deadline, lower_is_T):
+    """The search's live line: pieces done, the bracket proved so far, elapsed and time left."""
+    if progress is None:
+        return
+    done = [r for r in results if r is not None]
+    progress(len(done), total)
+    ups = [r.get("upper") for r in done]
+    # error mode: a piece's T starts at an exact error found and only rises, so it is a lower bound
+    lows = [r["T"] if lower_is_T else r["best"] for r in done if (r["T"] if lower_is_T else r["best"]) is not None]
+    up = "?" if not ups or None in ups or len(done) < total else f"{float(max(ups)):.6g}"
+    low = f"{float(max(lows)):.6g}" if lows else "-"
+    now = time.perf_counter()
+    left = "" if deadline is None else f", {max(0.0, deadline - now):.0f} s left"
+    progress.status(f"bracket [{low}, {up}], {now - t0:.0f} s{left}")
+
+
+def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, jobs=None, leaf_proof="dual",
+               progress=None):
     """Search all pieces of :func:`_pieces` (in parallel processes when jobs > 1); results in piece order.
 
     With several processes, the pieces are first tried in this process for ``QUICK_PASS`` seconds
@@ -911,14 +928,21 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
     until = None if deadline is None else time.time() + max(0.1, deadline - time.perf_counter())
     tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof) for i, s in _pieces(Net(G), leaf_proof)]
     jobs = jobs or os.cpu_count() or 1
+    t0 = time.perf_counter()
     if jobs <= 1:
-        return [_job(t) for t in tasks]
+        out = [None] * len(tasks)
+        for n, t in enumerate(tasks):
+            out[n] = _job(t)
+            _report(progress, out, len(tasks), t0, deadline, not stop_above)
+        return out
     quick = [None] * len(tasks)
     t_end = time.time() + QUICK_PASS
     for n, t in enumerate(tasks):
         if time.time() >= t_end:
             break
         quick[n] = _job(t[:6] + (t_end if until is None else min(until, t_end), leaf_proof))
+        if quick[n]["status"] == "closed":
+            _report(progress, quick, len(tasks), t0, deadline, not stop_above)
         if quick[n]["status"] == "witness":
             return [r or {"status": "unknown", "best": None, "witness": None, "T": T, "nodes": 0, "z3": 0,
                           "lps": 0, "dual": 0, "linear": 0} for r in quick]
@@ -943,6 +967,10 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
         with ProcessPoolExecutor(max_workers=min(jobs, len(redo)), mp_context=mp.get_context("spawn")) as ex:
             for n, r in zip(owner, ex.map(_job, redo)):
                 parts.setdefault(n, []).append(r)
+                if progress is not None and len(parts[n]) == owner.count(n):
+                    _report(progress, [_combine(parts[m]) if m in parts and len(parts[m]) == owner.count(m)
+                                       else (quick[m] if m not in todo else None) for m in range(len(tasks))],
+                            len(tasks), t0, deadline, not stop_above)
         for n, rs in parts.items():
             r = _combine(rs)
             quick[n] = r if quick[n] is None else _merge(quick[n], r)
@@ -967,11 +995,11 @@ def _check_domain(dom, strict):
     return False
 
 
-def _search(G, dom, T, stop_above, cert, deadline, jobs, strict, leaf_proof):
+def _search(G, dom, T, stop_above, cert, deadline, jobs, strict, leaf_proof, progress=None):
     """All pieces against threshold T, recorded on the certificate; None when the domain is unbounded."""
     if not _check_domain(dom, strict):
         return None
-    results = run_pieces(G, dom, T, stop_above, deadline, jobs, leaf_proof)
+    results = run_pieces(G, dom, T, stop_above, deadline, jobs, leaf_proof, progress)
     cert.method = "bab"
     cert.queries += sum(r["z3"] for r in results)
     return results
@@ -986,12 +1014,12 @@ def _upper(results, lower):
     return max([lower] + ups)
 
 
-def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual"):
+def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual", progress=None):
     """The exact worst-case error by branch and bound; fields for the Certificate, or None."""
     from maxcert.verify.certificates import COMPUTED, UNKNOWN
     from maxcert.verify.certify import exact_error
 
-    results = _search(G, dom, best, False, cert, deadline, jobs, strict, leaf_proof)
+    results = _search(G, dom, best, False, cert, deadline, jobs, strict, leaf_proof, progress)
     if results is None:
         return None
     for r in results:
@@ -1009,12 +1037,13 @@ def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, 
                 "error_at_witness": e, "reason": _summary(results)}
 
 
-def certify_bab(G, dom: Domain, eps, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual"):
+def certify_bab(G, dom: Domain, eps, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual",
+                progress=None):
     """``|N - max| <= eps`` by branch and bound; fields for the Certificate, or None."""
     from maxcert.verify.certificates import CERTIFIED, REFUTED, UNKNOWN
     from maxcert.verify.certify import exact_error
 
-    results = _search(G, dom, eps, True, cert, deadline, jobs, strict, leaf_proof)
+    results = _search(G, dom, eps, True, cert, deadline, jobs, strict, leaf_proof, progress)
     if results is None:
         return None
     for r in results:

@@ -300,7 +300,8 @@ def _prove_cone(G, f, dom, eps, cert, deadline) -> bool:
 
 
 def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, smt2: str | None = None,
-            d: int | None = None, strategy: str = "auto", jobs: int | None = None, windows=None) -> Certificate:
+            d: int | None = None, strategy: str = "auto", jobs: int | None = None, windows=None,
+            progress=None) -> Certificate:
     """Prove ``|N(x) - max(x)| <= eps`` for every x in the domain, or refute it with an exact witness.
 
     ``windows``: one list of input indices per output, in output order; then every output o is
@@ -309,6 +310,8 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
     Default: one output, compared with the max of every input.
 
     ``jobs``: processes for the independent invariance queries (default: all cores).
+    ``progress``: a :class:`maxcert.progress.Progress` (or any ``progress(done, total)`` with a
+    ``status(text)`` method) that branch and bound updates as its pieces finish.
     ``strategy``: ``plain`` is one z3 query over the domain and nothing else (the others first
     sample, and walk over linear regions when sampling refutes nothing); ``symmetric`` first
     proves N invariant under input permutations and then solves in the ordered cone; ``auto``
@@ -366,7 +369,8 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
                          lower_bound=best_err)
     if strategy == "bab" or (strategy == "auto" and dom.bounded):
         from maxcert.verify import bab
-        out = bab.certify_bab(G, dom, eps, cert, deadline, jobs, best_x, best_err, strict=strategy == "bab")
+        out = bab.certify_bab(G, dom, eps, cert, deadline, jobs, best_x, best_err, strict=strategy == "bab",
+                              progress=progress)
         if out is not None:
             return _done(cert, t0, **out)
     res = None
@@ -424,7 +428,7 @@ def region_of(enc: Encoding, x) -> list:
 
 
 def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None, d: int | None = None,
-                     strategy: str = "auto", jobs: int | None = None, windows=None) -> Certificate:
+                     strategy: str = "auto", jobs: int | None = None, windows=None, progress=None) -> Certificate:
     """The exact ``sup_x |N(x) - max(x)|`` over the domain, a witness attaining it, and a proof.
 
     ``windows``: as in :func:`certify`; the error is then the largest over the outputs of
@@ -466,7 +470,7 @@ def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None,
     best, best_x = sample_candidates(G, dom, walk=None if strategy == "plain" else math.inf)[0]
     if strategy == "bab" or (strategy == "auto" and dom.bounded):
         from maxcert.verify import bab
-        out = bab.error_bab(G, dom, cert, deadline, jobs, best_x, best, strict=strategy == "bab")
+        out = bab.error_bab(G, dom, cert, deadline, jobs, best_x, best, strict=strategy == "bab", progress=progress)
         if out is not None:
             return _done(cert, t0, **out)
     enc = _encoding(G, dom, strategy, deadline, cert, jobs)
