@@ -386,17 +386,7 @@ def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, s
         enc = _encoding(G, dom, strategy, deadline, cert, jobs)
         res = solvers.check(enc.violation(eps), enc.x, _left(deadline))
         cert.queries += 1
-    if res.status == "unsat":
-        return _done(cert, t0, status=CERTIFIED, upper_bound=eps, lower_bound=best_err)
-    if res.status == "sat":
-        x = _witness(res, enc)
-        e = exact_error(G, x)
-        if e > eps:
-            return _done(cert, t0, status=REFUTED, witness=x, error_at_witness=e, lower_bound=e)
-        return _done(cert, t0, reason=f"solver witness has exact error {e} <= eps; not trusted",
-                     witness=best_x, error_at_witness=best_err, lower_bound=best_err)
-    return _done(cert, t0, reason=res.reason or "timeout", witness=best_x, error_at_witness=best_err,
-                 lower_bound=best_err)
+    return _verdict(G, res, enc, eps, cert, t0, best_x, best_err)
 
 
 def _done(cert: Certificate, t0, **kw) -> Certificate:
@@ -547,11 +537,17 @@ def certify_windowed(G, eps, dom: Domain, window, deadline, cert, t0) -> Certifi
     cert.method = "plain"
     res = solvers.check(enc.violation(eps), enc.x, _left(deadline))
     cert.queries += 1
+    return _verdict(G, res, enc, eps, cert, t0, best_x, best_err)
+
+
+def _verdict(G, res, enc: Encoding, eps, cert, t0, best_x, best_err) -> Certificate:
+    """The certificate of one z3 violation query: UNSAT certifies; a model is re-evaluated exactly
+    (against max over ``enc.window``) before it refutes; anything else is UNKNOWN."""
     if res.status == "unsat":
         return _done(cert, t0, status=CERTIFIED, upper_bound=eps, lower_bound=best_err)
     if res.status == "sat":
         x = _witness(res, enc)
-        e = exact_error(G, x, window=window)
+        e = exact_error(G, x, window=enc.window)
         if e > eps:
             return _done(cert, t0, status=REFUTED, witness=x, error_at_witness=e, lower_bound=e)
         return _done(cert, t0, reason=f"solver witness has exact error {e} <= eps; not trusted",
