@@ -457,7 +457,8 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
     Returns ``(new_model, sites)``; the input model is not changed. Every other node, initializer,
     input, output, name, shape and element type stays as it was.
 
-    With ``depth`` L (and ``range_ = (lo, hi)``), a pool whose tree needs more than L Relu layers
+    With ``depth`` L (and ``range_ = (lo, hi)``, or a dict from MaxPool node names to each one's
+    ``(lo, hi)``), a pool whose tree needs more than L Relu layers
     gets the paper's optimal approximator with at most L layers instead (:func:`approximator_nodes`,
     index set ``R = {0, 1, .., min(2^L, d - 1)}``, weights optimal on [0,1]^d rescaled to
     [lo, hi]^d); the others keep the exact tree.
@@ -469,7 +470,7 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
 
     if gadget not in GADGETS:
         raise PoolError(f"unknown gadget {gadget!r}; choose relu3 or relu4")
-    lo, hi = _check_depth(depth, range_)
+    range_of = _check_depth(depth, range_)
     g = model.graph
     _refuse_nested(g)
     pools = [(i, n) for i, n in enumerate(g.node) if n.op_type == "MaxPool" and n.domain in ("", "ai.onnx")]
@@ -513,6 +514,7 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
         if depth is not None and tree_levels(spec.size) > depth:
             approx = _approximation(spec.size, depth, label, opset)
             E = _Emitter(f"{label}/relu_approx", opset, elem, taken)
+            lo, hi = range_of(label)
             nodes = approximator_nodes(spec, X, Y, E, approx["betas"], lo, hi)
             approx.update(range=(lo, hi))
         else:
@@ -521,6 +523,8 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
             nodes = replacement_nodes(spec, X, Y, E, gadget)
         new.graph.node.extend(nodes)
         sites.append(PoolSite(label, i, X, Y, dims, elem, spec, [m.name for m in nodes], note, approx))
+    if range_of is not None and range_of.unused([s.node for s in sites]):
+        raise PoolError(f"a range names no MaxPool of the model: {', '.join(range_of.unused([s.node for s in sites]))}")
     return new, sites
 
 
@@ -528,23 +532,41 @@ MAX_SUBSETS = 20000  # subpool maxima of one approximator: beyond this the netwo
 
 
 def _check_depth(depth, range_):
-    from fractions import Fraction
-
+    """The range of each pool's inputs, as a function of the pool's name: ``range_`` is one
+    ``(lo, hi)`` for every pool, or a dict from MaxPool node names to their own ``(lo, hi)``."""
     if depth is None:
         if range_ is not None:
             raise PoolError("a range is only used with a depth (--depth L)")
-        return None, None
+        return None
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
         raise PoolError(f"depth must be an integer >= 0, got {depth!r}")
     if range_ is None:
         raise PoolError("an approximation needs the range of the pools' inputs (--range LO,HI): "
                         "its error bound holds only there")
+    if isinstance(range_, dict):
+        ranges = {str(k): _one_range(v, f" of MaxPool {k!r}") for k, v in range_.items()}
+
+        def of(label):
+            if label not in ranges:
+                raise PoolError(f"MaxPool {label!r} needs a range: none given for it")
+            return ranges[label]
+        of.unused = lambda labels: sorted(set(ranges) - set(labels))
+        return of
+    one = _one_range(range_, "")
+    of = lambda label: one  # noqa: E731  the same range for every pool
+    of.unused = lambda labels: []
+    return of
+
+
+def _one_range(r, where):
+    from fractions import Fraction
+
     try:
-        lo, hi = (Fraction(str(v)) for v in range_)
+        lo, hi = (Fraction(str(v)) for v in r)
     except (ValueError, TypeError, ZeroDivisionError):
-        raise PoolError(f"range must be two rationals LO,HI, got {range_!r}") from None
+        raise PoolError(f"range{where} must be two rationals LO,HI, got {r!r}") from None
     if not lo < hi:
-        raise PoolError(f"range needs LO < HI, got {lo} and {hi}")
+        raise PoolError(f"range{where} needs LO < HI, got {lo} and {hi}")
     return lo, hi
 
 

@@ -81,3 +81,20 @@ def test_depth_errors():
         rewrite_model(pool_model([1, 1, 4, 4], opset=6, kernel_shape=[3, 3]), depth=1, range_=(0, 1))
     with pytest.raises(PoolError, match="subpool maxima"):
         rewrite_model(pool_model([1, 1, 8, 8], kernel_shape=[5, 5]), depth=4, range_=(0, 1))
+
+
+def test_a_range_per_pool():
+    # two pools in a row: each gets its own range, and its bound scales with that range
+    nodes = [helper.make_node("MaxPool", ["x"], ["p"], name="first", kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node("MaxPool", ["p"], ["y"], name="second", kernel_shape=[2, 2], strides=[2, 2])]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 4, 4])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 1, 1])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    _, sites = rewrite_model(m, depth=1, range_={"first": (0, 1), "second": (-1, 3)})
+    assert [s.approx["range"] for s in sites] == [(0, 1), (-1, 3)]
+    with pytest.raises(PoolError, match="'second' needs a range"):
+        rewrite_model(m, depth=1, range_={"first": (0, 1)})
+    with pytest.raises(PoolError, match="names no MaxPool of the model: third"):
+        rewrite_model(m, depth=1, range_={"first": (0, 1), "second": (0, 1), "third": (0, 1)})
+    with pytest.raises(PoolError, match="range of MaxPool 'second' needs LO < HI"):
+        rewrite_model(m, depth=1, range_={"first": (0, 1), "second": (2, 2)})
