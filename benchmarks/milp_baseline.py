@@ -30,8 +30,19 @@ from scipy.sparse import csr_matrix
 INF = highspy.kHighsInf
 
 
-def _model(Ws, bs, sign: int):
-    """The HiGHS model of ``max sign (N(x) - max(x))`` over [0,1]^d: (lp, integer columns)."""
+class BigM:
+    """The MILP ``max cost . v + offset`` s.t. ``row_lo <= A v <= row_hi``, ``col_lo <= v <= col_hi``,
+    ``v_j`` integer for j in ``ints``: the arrays any MILP solver takes (HiGHS here, Gurobi in
+    gurobi_baseline.py)."""
+
+    def __init__(self, A, row_lo, row_hi, col_lo, col_hi, cost, ints, offset):
+        self.A, self.row_lo, self.row_hi = A, np.asarray(row_lo, float), np.asarray(row_hi, float)
+        self.col_lo, self.col_hi = np.asarray(col_lo, float), np.asarray(col_hi, float)
+        self.cost, self.ints, self.offset = np.asarray(cost, float), ints, offset
+
+
+def big_m(Ws, bs, sign: int) -> BigM:
+    """The big-M MILP of ``max sign (N(x) - max(x))`` over [0,1]^d with interval bounds."""
     d = Ws[0].shape[1]
     lo, hi = np.zeros(d), np.ones(d)
     col_lo, col_hi, cost, ints = list(lo), list(hi), [0.0] * d, []
@@ -80,39 +91,47 @@ def _model(Ws, bs, sign: int):
     cost[t] -= sign
     A = csr_matrix(([v for r in rows for v in r[1]], [c for r in rows for c in r[0]],
                     np.cumsum([0] + [len(r[0]) for r in rows])), shape=(len(rows), len(col_lo)))
-    lp = highs_model(A, [r[2] for r in rows], [r[3] for r in rows], col_lo, col_hi, -np.array(cost))  # HiGHS minimises
-    lp.offset_ = -sign * float(bs[-1][0])
-    return lp, ints
+    return BigM(A, [r[2] for r in rows], [r[3] for r in rows], col_lo, col_hi, cost, ints, sign * float(bs[-1][0]))
 
 
-def milp_error(G, timeout: float, threads: int | None = None) -> dict:
+def _highs_solve(m: BigM, time_left: float, threads):
+    """HiGHS on one sign's MILP: (optimal?, value of the best solution or None, dual bound)."""
+    from maxcert.verify.bab import _highs  # silent: no banner on stdout
+
+    lp = highs_model(m.A, m.row_lo, m.row_hi, m.col_lo, m.col_hi, -m.cost)  # HiGHS minimises
+    lp.offset_ = -m.offset
+    h = _highs()
+    if threads is not None:
+        h.setOptionValue("threads", threads)
+    h.setOptionValue("time_limit", time_left)
+    h.passModel(lp)
+    for c in m.ints:
+        h.changeColIntegrality(c, highspy.HighsVarType.kInteger)
+    if h.run() == highspy.HighsStatus.kError:
+        raise RuntimeError(f"HiGHS could not solve the MILP (status {h.modelStatusToString(h.getModelStatus())})")
+    info = h.getInfo()
+    return (h.getModelStatus() == highspy.HighsModelStatus.kOptimal,
+            -info.objective_function_value if info.primal_solution_status else None, -info.mip_dual_bound)
+
+
+def milp_error(G, timeout: float, threads: int | None = None, solve=_highs_solve) -> dict:
     """``max |N(x) - max(x)|`` over [0,1]^d by HiGHS's MILP solver (float), within ``timeout`` s.
 
     ``threads``: HiGHS's thread count. HiGHS fixes it for the whole process at its first run, so
     only a fresh process (the benchmark's) may set it; elsewhere leave it None. Returns ``{"status": "optimal" | "time limit", "value": best found, "bound": HiGHS's upper
-    bound, "seconds": ...}``; the two signs share the time limit.
+    bound, "seconds": ...}``; the two signs share the time limit. ``solve``: another MILP solver
+    on the same model (:func:`gurobi_baseline.gurobi_error`).
     """
     from maxcert.graphs.evaluate import compile_layers
-    from maxcert.verify.bab import _highs  # silent: no banner on stdout
 
     Ws, bs = compile_layers(G).to_numpy()
     t0 = time.perf_counter()
     status, value, bound = "optimal", -np.inf, -np.inf
     for sign in (1, -1):
-        lp, ints = _model(Ws, bs, sign)
-        h = _highs()
-        if threads is not None:
-            h.setOptionValue("threads", threads)
-        h.setOptionValue("time_limit", max(0.1, timeout - (time.perf_counter() - t0)))
-        h.passModel(lp)
-        for c in ints:
-            h.changeColIntegrality(c, highspy.HighsVarType.kInteger)
-        if h.run() == highspy.HighsStatus.kError:
-            raise RuntimeError(f"HiGHS could not solve the MILP (status {h.modelStatusToString(h.getModelStatus())})")
-        info = h.getInfo()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        optimal, val, bnd = solve(big_m(Ws, bs, sign), max(0.1, timeout - (time.perf_counter() - t0)), threads)
+        if not optimal:
             status = "time limit"
-        if info.primal_solution_status:
-            value = max(value, -info.objective_function_value)
-        bound = max(bound, -info.mip_dual_bound)
+        if val is not None:
+            value = max(value, val)
+        bound = max(bound, bnd)
     return {"status": status, "value": float(value), "bound": float(bound), "seconds": time.perf_counter() - t0}

@@ -5,7 +5,9 @@
 For every committed model (benchmarks/models, made by train_models.py) it computes the exact
 worst-case error on [0,1]^d with maxcert, then asks all three tools to certify eps just above it
 and just below it (e * (1 +- 1e-6)). Then tree networks over all of R^d, and the paper's five
-families for d = 2..10 at their optimal error and just below it. Every time is wall-clock on this
+families for d = 2..10 at their optimal error and just below it. The exact errors are compared with
+one big-M MILP per error sign (milp_baseline.py: HiGHS; gurobi_baseline.py: Gurobi, when gurobipy
+imports and the model fits its licence; both one thread, float references, not proofs). Every time is wall-clock on this
 machine in this run; ratios compare tools on the same query in the same run. RESULTS.md is
 rewritten after each row, so a long run can be read while it goes.
 """
@@ -65,6 +67,23 @@ def _milp(json_path, timeout, q):
     from maxcert.graphs import load_model
 
     r = milp_error(load_model(json_path), timeout, threads=1)  # a fresh process: it may fix the threads
+    q.put((r["status"], r["value"], r["bound"], r["seconds"]))
+
+
+def _gurobi(json_path, timeout, q):
+    from gurobi_baseline import LicenceLimit, available, gurobi_error
+
+    from maxcert.graphs import load_model
+
+    why = available()
+    if why is not None:
+        q.put((f"n/a (gurobipy: {why})", math.nan, math.nan, 0.0))
+        return
+    try:
+        r = gurobi_error(load_model(json_path), timeout, threads=1)
+    except LicenceLimit:
+        q.put(("n/a (model exceeds the size-limited licence)", math.nan, math.nan, 0.0))
+        return
     q.put((r["status"], r["value"], r["bound"], r["seconds"]))
 
 
@@ -177,13 +196,13 @@ class Report:
             "models": ["model", "query", "maxcert", "plain z3", "ratio", "Marabou", "ratio"],
             "trees": ["network", "query", "maxcert", "plain z3", "ratio"],
             "families": ["family", "d range", "queries", "maxcert total", "agrees with closed form"],
-            "milp": ["model", "maxcert", "HiGHS MILP", "ratio", "values"],
+            "milp": ["model", "maxcert", "HiGHS MILP", "ratio", "Gurobi MILP", "ratio", "values"],
         }
         titles = {"models": "## Trained max approximators on [0,1]^d",
                   "trees": "## Tree networks over all of R^d (relu4 gadget), exact replication",
                   "families": "## The paper's five families, certified at the optimum and refuted just below",
                   "milp": ("## Exact worst-case error on [0,1]^d: maxcert against one big-M MILP per error sign "
-                           "(HiGHS, floating point: a reference, not a proof; interval bounds, 1 thread, same limit)")}
+                           "(HiGHS and Gurobi, floating point: a reference, not a proof; interval bounds, 1 thread, same limit)")}
         for key in ("models", "milp", "trees", "families"):
             rows = self.sections.get(key)
             if not rows:
@@ -192,6 +211,9 @@ class Report:
                       "|" + "---|" * len(headers[key])]
             lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
             lines.append("")
+        brackets = HERE / "bracket_width.md"  # written by bracket_width.py, a separate long run
+        if brackets.exists():
+            lines += [brackets.read_text().rstrip(), "", "![bracket width against time](bracket_width.png)", ""]
         self.out.write_text("\n".join(lines))
 
 
@@ -231,20 +253,39 @@ def bench_models(rep: Report, args):
             print(" ", tag, ours, plain, mara, flush=True)
 
 
-def _milp_row(rep: Report, args, name, exact: bool, e, tw: float):
-    r = _isolated(_milp, (str(HERE / "models" / f"{name}.json"), args.timeout), args.timeout)
+def _solver_cell(r, timeout):
+    """(status, value, bound, seconds) of one MILP baseline -> its table cell and (status, time) for _ratio."""
     st, val, bnd, tm = r if len(r) == 4 else ("killed", math.nan, math.nan, r[1])
-    ours, milp_ok = ("COMPUTED" if exact else "UNKNOWN", tw), st == "optimal"
-    if exact and milp_ok:
+    if st.startswith("n/a"):
+        return st, (st, tm)
+    ok = "COMPUTED" if st == "optimal" else "UNKNOWN"
+    return _fmt("OPTIMAL" if st == "optimal" else "UNKNOWN", tm, timeout), (ok, tm)
+
+
+def _values(name, st, val, bnd, exact, e):
+    """How one MILP solver's value compares with maxcert's."""
+    if st.startswith("n/a"):
+        return f"{name}: {st}"
+    if exact and st == "optimal":
         agree = "agree" if abs(val - float(e)) <= 1e-6 * max(1.0, float(e)) else "DISAGREE"
-        vals = f"{agree}: MILP {val:.6f}, maxcert {float(e):.6f} (exact)"
-    else:
-        found = f"found {val:.6f}" if math.isfinite(val) else "found no solution"
-        vals = (f"MILP {found}, its bound {bnd:.4f}; maxcert "
-                + (f"{float(e):.6f} (exact)" if exact else f"found {float(e):.6f}"))
-    rep.add("milp", [name, _fmt(*ours, args.timeout), _fmt("OPTIMAL" if milp_ok else "UNKNOWN", tm, args.timeout),
-                     _ratio(ours, ("COMPUTED" if milp_ok else "UNKNOWN", tm)), vals])
-    print("  milp", st, val, bnd, f"{tm:.1f}s", flush=True)
+        return f"{name} {agree} ({val:.6f})"
+    found = f"found {val:.6f}" if math.isfinite(val) else "found no solution"
+    return f"{name} {found}, its bound {bnd:.4f}"
+
+
+def _milp_row(rep: Report, args, name, exact: bool, e, tw: float):
+    path = str(HERE / "models" / f"{name}.json")
+    ours = ("COMPUTED" if exact else "UNKNOWN", tw)
+    cells, notes = [], []
+    for solver, fn in (("HiGHS", _milp), ("Gurobi", _gurobi)):
+        r = _isolated(fn, (path, args.timeout), args.timeout)
+        r = r if len(r) == 4 else ("killed", math.nan, math.nan, r[1])
+        cell, theirs = _solver_cell(r, args.timeout)
+        cells += [cell, _ratio(ours, theirs)]
+        notes.append(_values(solver, *r[:3], exact, e))
+        print(" ", solver, *r, flush=True)
+    vals = "; ".join(notes) + "; maxcert " + (f"{float(e):.6f} (exact)" if exact else f"found {float(e):.6f}")
+    rep.add("milp", [name, _fmt(*ours, args.timeout), *cells, vals])
 
 
 def bench_trees(rep: Report, args):

@@ -13,6 +13,14 @@ HiGHS only guides. A node is closed by weak duality recomputed in exact integer 
 its float dual (rounded to a dyadic vector: any dual vector gives a valid bound once the reduced
 costs are computed exactly), an infeasible node by the same sum with a Farkas ray, and a node
 whose float margin is too thin for that by z3 (:meth:`maxcert.verify.bab.Piece.close`).
+
+Levers (module flags, measured in benchmarks/bracket_width.py; ``MAXCERT_LEVERS`` overrides them
+for A/B runs): ``CUTS`` rounds of ideal-formulation cuts at the root (kept: -20 to -40 % time on
+the decided d = 9 models), ``NODE_CUTS`` at every node (off: the growing LP costs more than the
+nodes it saves), ``OBBT`` LP bound tightening with cuts (off: -25 % nodes, more time), and
+``ROOT_FULL`` (on: a task that starts late still gets its root bounds, so its open-node bound is
+the root LP's, not one over interval bounds). Every cut is a row proved valid in exact rationals
+(:meth:`PhaseLP._valid`) before it enters the LP, so weak duality stays exact with it.
 """
 
 from __future__ import annotations
@@ -30,6 +38,24 @@ from scipy.sparse import coo_matrix
 INF = highspy.kHighsInf
 DIVE = True
 RULE = "dual"
+CUTS = 10  # rounds of ideal-formulation cuts (PhaseLP.separate) at the search's root
+NODE_CUTS = 0  # rounds of them at every node the LP does not close (cuts are global: they stay)
+CUT_MOST = 32  # cuts added per round at most (the most violated)
+ROOT_FULL = True  # the root's LP tightening runs to its end even past the deadline (a task started late
+# still reports its root LP's bound, not one over interval bounds: 0.04-0.16 s on the d = 9 models)
+OBBT = 0  # root bound tightening on the big-M LP with cuts: rounds of cuts per bound (0: off)
+
+
+def _levers_from_env():
+    """Override the module's levers from ``MAXCERT_LEVERS`` (a JSON object, for A/B benchmarks:
+    the worker processes are spawned and read it at import)."""
+    import json
+    import os
+
+    for k, v in json.loads(os.environ.get("MAXCERT_LEVERS") or "{}").items():
+        if k not in globals() or not k.isupper():
+            raise ValueError(f"MAXCERT_LEVERS: no lever {k} in phase_bab")
+        globals()[k] = v
 
 
 def _lcm_den(vals) -> int:
@@ -91,7 +117,7 @@ class PhaseLP:
                 unstable.append((k, j, z, lj, uj, pre, bj))
             h = out
         self.live = h  # columns of the last hidden layer
-        self.phase, self.zcol, self.pre, self.tri = {}, {}, {}, {}
+        self.phase, self.zcol, self.pre, self.tri, self._exact_pre = {}, {}, {}, {}, {}
         for k, j, z, lj, uj, pre, bj in unstable:
             a = len(lb)
             self.phase[(k, j)] = a
@@ -99,6 +125,7 @@ class PhaseLP:
             self.tri[(k, j)] = (len(rows) + 1, float(lj), float(uj))  # row of z <= p - l(1-a); z <= u a follows
             self.pre[(k, j)] = (np.array(list(pre), dtype=np.int64), np.array([float(w) for w in pre.values()]),
                                 float(bj))
+            self._exact_pre[(k, j)] = (pre, bj)
             lb.append(Fraction(0))
             ub.append(Fraction(1))
             rows.append(({**pre, z: Fraction(-1)}, -bj, False))  # p <= z
@@ -114,23 +141,34 @@ class PhaseLP:
         c[t] -= piece.s
         self.c, self.c0 = c, piece.s * b0
         self.lb, self.ub = lb, ub
+        self.rows = rows
+        self.ncuts = 0
         self._exact_setup(rows)
         self._float_model(rows)
+        self._cut_setup()
 
-    def _exact_setup(self, rows):
-        """Integer rows (each scaled by its common denominator) stored by column."""
-        self.D = [_lcm_den(list(r.values()) + [rhs]) for r, rhs, _ in rows]
-        self.eq = [e for _, _, e in rows]
-        self.b_int = [int(rhs * D) for (_, rhs, _), D in zip(rows, self.D)]
-        cols = [[] for _ in range(self.n)]
-        for i, ((r, _, _), D) in enumerate(zip(rows, self.D)):
+    def _exact_setup(self, rows, first=0):
+        """Integer rows (each scaled by its common denominator) stored by column. ``first``: the
+        rows before it are already converted (added cuts convert only the new rows)."""
+        if first == 0:
+            self._D, self._eq, self._b, self._nr, self._nc, self._nv = [], [], [], [], [], []
+        for i, (r, rhs, e) in enumerate(rows[first:], first):
+            D = _lcm_den(list(r.values()) + [rhs])
+            self._D.append(D)
+            self._eq.append(e)
+            self._b.append(int(rhs * D))
             for col, v in r.items():
                 if v:
-                    cols[col].append((i, int(v * D)))
+                    self._nr.append(i)
+                    self._nc.append(col)
+                    self._nv.append(int(v * D))
+        self.D, self.eq = self._D, self._eq
         # column-wise nonzeros as object arrays: exact integer products in numpy's C loops
-        self.nz_row = np.array([i for col in cols for i, _ in col], dtype=np.int64)
-        self.nz_val = _objs([v for col in cols for _, v in col])
-        counts = np.array([len(col) for col in cols])
+        nc = np.array(self._nc, dtype=np.int64)
+        order = np.argsort(nc, kind="stable")
+        self.nz_row = np.array(self._nr, dtype=np.int64)[order]
+        self.nz_val = _objs(self._nv)[order]
+        counts = np.bincount(nc, minlength=self.n)
         self.empty = counts == 0
         # reduceat needs every start inside the array; an empty column's sum is zeroed afterwards
         self.starts = np.minimum(np.concatenate([[0], np.cumsum(counts)[:-1]]), max(len(self.nz_row) - 1, 0)).astype(np.int64)
@@ -140,7 +178,7 @@ class PhaseLP:
         self.Lden = _lcm_den(self.lb + self.ub)
         self.lb_int = _objs([int(v * self.Lden) for v in self.lb])
         self.ub_int = _objs([int(v * self.Lden) for v in self.ub])
-        self.b_int = _objs(self.b_int)
+        self.b_int = _objs(self._b)
 
     def _float_model(self, rows):
         m = len(rows)
@@ -155,6 +193,105 @@ class PhaseLP:
         h.passModel(model)
         self.acols = np.array(sorted(self.phase.values()), dtype=np.int32)
         self.m = m
+
+    def _cut_setup(self):
+        """Per unstable neuron, its inputs' exact column bounds oriented by the weight's sign
+        (``L`` the end that minimises ``w x``, ``Uh`` the one that maximises it), as float arrays
+        for separation."""
+        self.cutdata = []
+        for kj in sorted(self.phase, key=self.phase.get):
+            cols, wf, bf = self.pre[kj]
+            lo = np.array([float(self.lb[c]) for c in cols])
+            hi = np.array([float(self.ub[c]) for c in cols])
+            self.cutdata.append((kj, cols, wf, bf, np.where(wf >= 0, lo, hi), np.where(wf >= 0, hi, lo)))
+
+    def separate(self, v, tol=1e-6, most=None):
+        """Violated ideal-formulation cuts (Anderson, Huchette, Ma, Tjandraatmadja, Vielma 2020) at
+        the LP point ``v``: for an unstable ReLU z = relu(w x + b) with inputs in a box and phase a,
+
+            z <= sum_{i in I} w_i (x_i - L_i (1 - a)) + (b + sum_{i not in I} w_i U_i) a
+
+        for every subset I (L_i, U_i the input's bounds that minimise / maximise w_i x_i); I = all
+        is the big-M row ``z <= p - l (1 - a)``, I = {} is ``z <= u a``. The most violated I per
+        ReLU is found in linear time; each cut is built and checked in exact rationals
+        (:meth:`_valid`) before it is returned. Returns [(row {col: Fraction}, rhs Fraction)]."""
+        out = []
+        for kj, cols, wf, bf, Lo, Hi in self.cutdata:
+            a = v[self.phase[kj]]
+            if not 1e-6 < a < 1 - 1e-6:
+                continue
+            x = v[cols]
+            t_in = wf * (x - Lo * (1 - a))
+            t_out = wf * Hi * a
+            inI = t_in < t_out
+            rhs = bf * a + np.where(inI, t_in, t_out).sum()
+            viol = v[self.zcol[kj]] - rhs
+            if viol > tol and 0 < inI.sum() < len(cols):
+                out.append((viol, kj, inI))
+        out.sort(key=lambda c: -c[0])
+        cuts = []
+        for _, kj, inI in out[:most]:
+            cut = self._exact_cut(kj, inI)
+            if self._valid(kj, *cut):
+                cuts.append(cut)
+        return cuts
+
+    def _exact_cut(self, kj, inI):
+        """The cut of ReLU kj for subset ``inI`` as an exact row ``row . v <= rhs``:
+        ``z - sum_I w_i x_i - (b + sum_I w_i L_i + sum_notI w_i U_i) a <= -sum_I w_i L_i``."""
+        k, j = kj
+        pre, bj = self._exact_pre[kj]
+        row, coef_a, rhs = {self.zcol[kj]: Fraction(1)}, bj, Fraction(0)
+        for (c, w), inside in zip(pre.items(), inI.tolist()):
+            lo_end, hi_end = (self.lb[c], self.ub[c]) if w >= 0 else (self.ub[c], self.lb[c])
+            if inside:
+                row[c] = -w
+                coef_a += w * lo_end
+                rhs -= w * lo_end
+            else:
+                coef_a += w * hi_end
+        row[self.phase[kj]] = -coef_a
+        return row, rhs
+
+    def _valid(self, kj, row, rhs) -> bool:
+        """Exact proof that ``row . v <= rhs`` holds at every point of the network in the box of
+        the columns: in the phase a = 0 (z = 0) and a = 1 (z = p = w x + b), ``rhs - row . v`` is
+        linear in the inputs, and its minimum over their box (each input at the end its
+        coefficient prefers) is >= 0."""
+        pre, bj = self._exact_pre[kj]
+        z, acol = self.zcol[kj], self.phase[kj]
+        for a in (0, 1):
+            # slack(x) = rhs - row[z] z - row[a] a - sum_c row[c] x_c, with z = a (w x + b)
+            const = rhs - row[acol] * a - row[z] * a * bj
+            coef = {c: -r for c, r in row.items() if c not in (z, acol)}
+            for c, w in pre.items():
+                coef[c] = coef.get(c, Fraction(0)) - row[z] * a * w
+            slack = const + sum((cf * (self.lb[c] if cf > 0 else self.ub[c]) for c, cf in coef.items()), Fraction(0))
+            if slack < 0:
+                return False
+        return True
+
+    def add_cuts(self, cuts):
+        """Append valid rows ``row . v <= rhs`` to the exact and the float model (a warm basis stays)."""
+        if not cuts:
+            return
+        new = [(row, rhs, False) for row, rhs in cuts]
+        first = len(self.rows)
+        self.rows = self.rows + new
+        self.ncuts += len(new)
+        self._exact_setup(self.rows, first)
+        starts, idx, val = [], [], []
+        for row, _, _ in new:
+            starts.append(len(idx))
+            idx += list(row)
+            val += [float(v) for v in row.values()]
+        self.h.addRows(len(new), np.full(len(new), -INF), np.array([float(r) for _, r, _ in new]), len(idx),
+                       np.array(starts, dtype=np.int32), np.array(idx, dtype=np.int32), np.array(val))
+        self.m = len(self.rows)
+
+    def pad(self, y):
+        """A dual vector of an earlier, shorter model, extended by zeros for the rows added since."""
+        return y if y is None or len(y) == self.m else np.concatenate([y, np.zeros(self.m - len(y))])
 
     def solve(self, alo, ahi):
         """Float LP with the a's bounded by ``alo``/``ahi`` (in the order of ``acols``).
@@ -175,11 +312,13 @@ class PhaseLP:
             return "infeasible", np.asarray(ray) if has_ray else None
         return "unknown", h.modelStatusToString(st)
 
-    def bound(self, y, alo, ahi, with_c=True) -> Fraction | None:
+    def bound(self, y, alo, ahi, with_c=True, obj=None) -> Fraction | None:
         """Exact ``max c v + c0`` bound over the node from any row multipliers ``y`` (weak
         duality; inequality multipliers are clipped at 0, equality ones are free). With
-        ``with_c=False``: the same sum for c = 0, negative exactly when ``y`` proves the node empty."""
+        ``with_c=False``: the same sum for c = 0, negative exactly when ``y`` proves the node empty.
+        ``obj``: another objective {column: Fraction} (no constant) in place of c."""
         K = self.K
+        y = self.pad(y)
         Y = _objs([0 if (not e and yi <= 0) else _floor_scaled(yi, K, D)
                    for yi, D, e in zip(y.tolist(), self.D, self.eq)])
         lb, ub = self.lb_int, self.ub_int
@@ -190,11 +329,80 @@ class PhaseLP:
             ub[self.acols] = _objs([L if v else 0 for v in ahi.tolist()])
         S = np.add.reduceat(self.nz_val * Y[self.nz_row], self.starts) if len(self.nz_row) else _objs([0] * self.n)
         S[self.empty] = 0
-        cD = self.cD if with_c else 1
-        R = (self.c_int if with_c else 0) - cD * S
+        cD, c_int = (self.cD, self.c_int) if with_c else (1, 0)
+        if obj is not None:
+            cD, c_int = _lcm_den(obj.values()), _objs([0] * self.n)
+            for col, v in obj.items():
+                c_int[col] = int(v * cD) << K
+            with_c = False
+        R = c_int - cD * S
         total = cD * self.Lden * int((self.b_int * Y).sum()) + int(np.where(R > 0, R * ub, R * lb).sum())
         out = Fraction(total, (cD << K) * self.Lden)
         return out + self.c0 if with_c else out
+
+
+def _up(v: Fraction) -> float:
+    """The least float >= v."""
+    f = float(v)
+    return f if Fraction(f) >= v else math.nextafter(f, math.inf)
+
+
+def obbt(piece: Piece, bounds, fixed=(), deadline=None, rounds=3):
+    """Tighter pre-activation bounds, layer by layer, from the piece's big-M LP strengthened by
+    ideal-formulation cuts (:meth:`PhaseLP.separate`) found at each bound's own LP optimum.
+
+    Each bound is exact: weak duality recomputed in exact integers from the LP's float dual
+    (:meth:`PhaseLP.bound` with the neuron's pre-activation as objective), then rounded outward
+    to a float. ``fixed``: ((layer, neuron), phase) pairs that hold in the subtree searched; the
+    bounds are then valid in that subtree only. Later layers get interval bounds from the
+    tightened ones before their own turn.
+    """
+    from maxcert.verify.bab import interval_bounds
+
+    net = piece.net
+    bounds = [(l.copy(), u.copy()) for l, u in bounds]
+    fixd = dict(fixed)
+    nofix = [np.zeros(n, dtype=np.int8) for n in net.sizes]
+    for k in range(0 if fixd else 1, len(net.sizes)):
+        lp = PhaseLP(piece, bounds)
+        keys = sorted(lp.phase, key=lp.phase.get)
+        alo = np.array([float(fixd.get(kj, 0)) for kj in keys])
+        ahi = np.array([float(fixd.get(kj, 1)) for kj in keys])
+        if len(keys):
+            lp.h.changeColsBounds(len(keys), lp.acols, alo, ahi)
+        l, u = bounds[k]
+        for j in range(len(l)):
+            if deadline is not None and time.perf_counter() > deadline:
+                return bounds
+            if not (l[j] < 0 < u[j]) or (k, j) not in lp._exact_pre:
+                continue
+            pre, _ = lp._exact_pre[(k, j)]
+            bj = Fraction(net.b[k][j])
+            for sg in (1, -1):
+                cost = np.zeros(lp.n)
+                cost[list(pre)] = [-sg * float(w) for w in pre.values()]  # HiGHS minimises
+                lp.h.changeColsCost(lp.n, np.arange(lp.n, dtype=np.int32), cost)
+                for rnd in range(rounds + 1):
+                    lp.h.run()
+                    if lp.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                        break
+                    sol = lp.h.getSolution()
+                    if rnd == rounds:
+                        break
+                    cuts = lp.separate(np.asarray(sol.col_value), most=8)
+                    if not cuts:
+                        break
+                    lp.add_cuts(cuts)
+                if lp.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                    continue
+                eb = lp.bound(-np.asarray(sol.row_dual), alo, ahi, obj={c: sg * w for c, w in pre.items()})
+                if sg > 0:
+                    u[j] = min(u[j], _up(eb + bj))
+                else:
+                    l[j] = max(l[j], -_up(eb - bj))
+        bounds[k] = (l, u)
+        bounds = bounds[:k + 1] + interval_bounds(net, piece.lo, piece.hi, nofix, root=bounds)[k + 1:]
+    return bounds
 
 
 def _objs(vals) -> np.ndarray:
@@ -261,11 +469,15 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
     ('closed', Fraction(1, 1), [Fraction(1, 1), Fraction(1, 1)])
     """
     piece = Piece(net, dom, i, s)
-    stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0}
+    stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0, "cuts": 0}
     inc = Incumbent(piece, T)
-    bounds = piece.tighten_root(deadline)
+    bounds = piece.tighten_root(None if ROOT_FULL else deadline)
     if any(np.any(l > u) for l, u in bounds):
         return inc.result("closed", stats)  # the piece is empty
+    if OBBT:
+        bounds = obbt(piece, bounds, fixed, deadline, OBBT)
+        if any(np.any(l > u) for l, u in bounds):
+            return inc.result("closed", stats)  # exact bounds that cross: the piece is empty
     lp = PhaseLP(piece, bounds)
     keys = sorted(lp.phase, key=lp.phase.get)  # (layer, neuron) of each a, in acols order
     na = len(keys)
@@ -310,6 +522,13 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
             alo[n] = ahi[n] = ph
         elif (bounds[k][0][j] >= 0) != bool(ph):  # stable against the fixed phase
             return result("closed")
+    for _ in range(CUTS):
+        r0 = lp.solve(alo, ahi)
+        cuts = lp.separate(r0[2], most=CUT_MOST) if r0[0] == "optimal" else []
+        if not cuts:
+            break
+        lp.add_cuts(cuts)
+        stats["cuts"] += len(cuts)
     heap = [(0.0, 0, alo, ahi, None)]  # (key, tick, a lower bounds, a upper bounds, the parent's dual)
     tick = 1
     dive = None  # a child taken straight after its parent: its LP starts from the parent's basis
@@ -326,6 +545,16 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
         r = lp.solve(alo, ahi)
         stats["lps"] += 1
         tf = float(inc.T)
+        for _ in range(NODE_CUTS):
+            if r[0] != "optimal" or r[1] <= tf + 1e-9 * (1 + abs(tf)):
+                break
+            cuts = lp.separate(r[2], most=CUT_MOST)
+            if not cuts:
+                break
+            lp.add_cuts(cuts)
+            stats["cuts"] += len(cuts)
+            r = lp.solve(alo, ahi)
+            stats["lps"] += 1
         if r[0] == "infeasible":
             if r[1] is not None and any(lp.bound(sg * r[1], alo, ahi, with_c=False) < 0 for sg in (1, -1)):
                 stats["dual"] += 1
@@ -393,3 +622,5 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
                 tick += 1
     return result("closed")
 
+
+_levers_from_env()
