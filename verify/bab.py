@@ -28,7 +28,6 @@ import heapq
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
 from itertools import product
 
@@ -964,7 +963,9 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
                 redo.append(t if f is None else t + (f,))
                 owner.append(n)
         parts = {}
-        with ProcessPoolExecutor(max_workers=min(jobs, len(redo)), mp_context=mp.get_context("spawn")) as ex:
+        from maxcert.execution import Executor  # local processes, or the Dask cluster of use_cluster
+
+        with Executor(max_workers=min(jobs, len(redo)), mp_context=mp.get_context("spawn")) as ex:
             for n, r in zip(owner, ex.map(_job, redo)):
                 parts.setdefault(n, []).append(r)
                 if progress is not None and len(parts[n]) == owner.count(n):
