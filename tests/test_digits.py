@@ -224,3 +224,18 @@ def test_training_reproduces_the_committed_model(tmp_path):
     assert np.array_equal(z["images"], images) and np.array_equal(z["labels"], labels)
     assert train.accuracy(str(out), images, labels) == train.accuracy(str(DIGITS / "digits_cnn.onnx"), images, labels)
     assert out.read_bytes() == (DIGITS / "digits_cnn.onnx").read_bytes()
+
+
+def test_readme_numbers_come_from_the_digits_table():
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    res = json.loads((root / "benchmarks" / "digits" / "results.json").read_text())
+    readme = (root / "README.md").read_text()
+    rows = {r["L"]: r for r in res["rows"]}
+    l3, l2 = rows[3], rows[2]
+    assert f"{100 * l3['heldout']['accuracy']:.2f}%" in readme
+    assert l3["pools"][1]["certified_error"] in readme and f"[0, {l3['ranges'][1][1]}]" in readme
+    assert f"all {l3['heldout']['agree']} held-out predictions agree" in readme
+    assert l2["pools"][1]["certified_error"] in readme and f"{100 * l2['heldout']['accuracy']:.1f}%" in readme
