@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from fractions import Fraction
 
 EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN, EXIT_BAD = 0, 1, 2, 3
 
@@ -63,6 +64,22 @@ def _d_range(s):
     return list(range(a, b + 1))
 
 
+def _cluster(s):
+    from maxcert.errors import MaxcertError
+    from maxcert.execution import parse_cluster
+
+    try:
+        return parse_cluster(s)
+    except MaxcertError as e:
+        raise argparse.ArgumentTypeError(str(e).replace("--cluster ", "", 1)) from None
+
+
+def _add_cluster(p, what):
+    p.add_argument("--cluster", type=_cluster, default=None, metavar="ADDR",
+                   help=f"run {what} on a Dask cluster: tcp://HOST:PORT (a running scheduler) or local:N "
+                        "(N worker processes here); needs maxcert[cluster]. Same results as local processes")
+
+
 def _add_domain(p):
     p.add_argument("--d", type=_int_at_least(1), default=None, metavar="D",
                    help="expected number of inputs (kernel size); a model with another count is rejected")
@@ -81,6 +98,7 @@ def _add_domain(p):
     p.add_argument("--json", metavar="OUT", help="write the result as one JSON object to OUT")
     p.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
                    help="processes for independent solver queries (default: all cores)")
+    _add_cluster(p, "the independent solver queries (symmetry queries, branch-and-bound subtrees)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,9 +150,17 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("tradeoff", help="E(d,L) and W(d,L): optimal error and size for every depth L")
     t.add_argument("--d", type=_d_range, required=True, metavar="D", help="d, or a range like 2..16")
     t.add_argument("--pareto", action="store_true",
-                   help="also solve every index set R containing 0 and print the Pareto front of error against parameters")
-    t.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N")
-    t.add_argument("--json", metavar="OUT")
+                   help="also solve every index set R containing 0 (2^(d-1) exact LPs) and print the exact Pareto "
+                        "front of the optimal error against neurons, depth and parameters")
+    t.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
+                   help="with --pareto: local processes (default: all cores)")
+    _add_cluster(t, "the --pareto sweep")
+    t.add_argument("--batch", type=_int_at_least(1), default=None, metavar="B",
+                   help="with --pareto: index sets per task sent to a process or worker (default: about 32 "
+                        "tasks per worker, 16..2048)")
+    t.add_argument("--json", metavar="OUT",
+                   help="write the result as JSON; with --pareto, progress is kept in OUT.partial.jsonl until "
+                        "OUT is written, and the same command resumes there after an interruption")
     rw = sub.add_parser(
         "rewrite", help="replace every MaxPool of an ONNX model by a ReLU network, each one certified",
         description="Replace every MaxPool node of an ONNX model by standard ONNX ops whose only "
@@ -158,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
                     help="give up certifying after S seconds in all: pools not proved are UNKNOWN, exit 2")
     rw.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
-                    help="processes for independent solver queries (default: all cores)")
+                    help="default: the pools are proved one by one, each proof on all cores; N > 1: the distinct "
+                         "row networks are proved as independent tasks on N processes")
+    _add_cluster(rw, "the pools' certificates (one task per distinct row network)")
     rw.add_argument("--depth", type=_int_at_least(0), default=None, metavar="L",
                     help="at most L Relu layers per pool: a pool whose exact tree is deeper gets the paper's "
                          "optimal depth-L approximator instead, with its worst-case error certified on the range")
@@ -184,6 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="regenerate: write every artifact; check: re-run every query and compare")
     pr.add_argument("--dir", default="proofs", metavar="DIR", help="the artifacts folder (default: proofs)")
     pr.add_argument("--quiet", action="store_true", help="no progress bar")
+    pr.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
+                    help="local processes for the independent artifacts and the Pareto sweep (default: the "
+                         "artifacts in this process, the sweep on all cores)")
+    _add_cluster(pr, "the independent artifacts and the Pareto sweep")
+    pr.add_argument("--full", action="store_true",
+                    help="with check: solve all index sets of the stored Pareto front again (2^(d-1) LPs) instead "
+                         "of re-checking its points' certificates")
     return p
 
 
@@ -358,9 +393,12 @@ def _derive_family(args):
 
 
 def cmd_tradeoff(args):
-    from maxcert.symbolic.tradeoff import pareto_front, tradeoff
+    from maxcert.symbolic.tradeoff import tradeoff
 
+    if (args.cluster or args.batch) and not args.pareto:
+        raise UsageError("maxcert tradeoff: --cluster and --batch go with --pareto")
     out = []
+    partial = None if not (args.pareto and args.json) else args.json + ".partial.jsonl"
     for d in args.d:
         rows = tradeoff(d)
         print(f"d = {d}: optimal error E(d, L) and size W(d, L) with L hidden layers")
@@ -370,18 +408,42 @@ def cmd_tradeoff(args):
             print(f"{r.L:>2}  {R:<24} {str(r.error):>14} {float(r.error):>10.4g} {r.neurons:>8} {r.parameters:>10}")
         obj = {"d": d, "rows": [r.to_dict() for r in rows]}
         if args.pareto:
-            _, front = pareto_front(d, jobs=args.jobs, progress=_progress(f"d = {d}: solving every R"))
-            print(f"Pareto front of error against parameters ({len(front)} of {2 ** (d - 1)} index sets):")
-            for p in front:
-                print(f"  R = {{{','.join(map(str, p.R))}}}: error {p.error} (= {float(p.error):.4g}), "
-                      f"{p.parameters} parameters, {p.neurons} ReLUs, depth {p.depth}")
-            obj["pareto"] = [{"R": p.R, "error": str(p.error), "parameters": p.parameters,
-                              "neurons": p.neurons, "depth": p.depth} for p in front]
+            obj.update(_pareto(d, args, partial))
         out.append(obj)
         print()
     if args.json:
         _write_json(args.json, out[0] if len(out) == 1 else out)
+        if partial and os.path.exists(partial):
+            os.remove(partial)
     return EXIT_OK
+
+
+def _pareto(d, args, partial) -> dict:
+    import time
+
+    from maxcert.symbolic.tradeoff import pareto_sweep
+
+    t0 = time.perf_counter()
+    try:
+        r = pareto_sweep(d, jobs=args.jobs, cluster=None, batch=args.batch, partial=partial,
+                         progress=_progress(f"d = {d}: index sets solved"))
+    except KeyboardInterrupt:
+        if partial:
+            print(f"interrupted: finished index sets are kept in {partial}; the same command resumes there",
+                  file=sys.stderr)
+        raise
+    pts = r.pareto()
+    if r.resumed:
+        print(f"resumed: {r.resumed} of {r.total} index sets read back from {partial}")
+    print(f"Pareto front over all {r.total} index sets R: {len(pts)} sets no other beats in error, neurons, "
+          f"depth and parameters at once ({time.perf_counter() - t0:.1f}s)")
+    for name in ("neurons", "depth"):
+        print(f"  front of error against {name}:")
+        for i in r.fronts[name]:
+            p = pts[i]
+            print(f"    R = {{{','.join(map(str, p['R']))}}}: error {p['error']} (= {float(Fraction(p['error'])):.4g}), "
+                  f"{p['neurons']} ReLUs, depth {p['depth']}, {p['parameters']} parameters")
+    return {"index_sets": r.total, "pareto": pts, "pareto_fronts": r.fronts}
 
 
 def _progress(label):
@@ -403,13 +465,15 @@ COMMANDS = {"build": cmd_build, "info": cmd_info, "certify": cmd_certify, "error
 def cmd_proofs(args):
     from maxcert import proofs
 
+    if args.full and args.action != "check":
+        raise UsageError("maxcert proofs: --full goes with check")
     if args.action == "regenerate":
-        failed = proofs.regenerate(args.dir, args.quiet)
+        failed = proofs.regenerate(args.dir, args.quiet, jobs=args.jobs)
         print(f"wrote {args.dir}/ (manifest.json lists every file)")
         for label in failed:
             print(f"NOT PROVED: {label}")
         return EXIT_REFUTED if failed else EXIT_OK
-    problems = proofs.check(args.dir, args.quiet)
+    problems = proofs.check(args.dir, args.quiet, jobs=args.jobs, full=args.full)
     for line in problems:
         print(f"FAIL {line}")
     if problems:
@@ -500,7 +564,12 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        if getattr(args, "cluster", None) is None:
+            return COMMANDS[args.command](args)
+        from maxcert.execution import use_cluster
+
+        with use_cluster(args.cluster):  # every task submitted below goes to the cluster
+            return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD

@@ -4,6 +4,10 @@ With L hidden layers, subpools of size up to 2^L are available: E(d, L) is the o
 R = {0, 1, .., min(2^L, d-1)}, and E(d, L) = 0 once 2^L >= d (the tree network is exact).
 W(d, L) and the parameter count are those of the network ``maxcert build approx`` builds for it
 (relu3 gadget, identical neurons shared), counted without building the graph.
+
+:func:`pareto_sweep` solves all 2^(d-1) index sets, streamed through :mod:`maxcert.execution`
+(local processes or a Dask cluster), keeping only the running Pareto front, resumable from a
+progress file.
 """
 
 from __future__ import annotations
@@ -93,7 +97,7 @@ def tradeoff(d: int) -> list:
     """
     if isinstance(d, bool) or not isinstance(d, int) or d < 2:
         raise SymbolicError(f"d must be an integer >= 2, got {d!r}")
-    counter = SizeCounter(d)
+    counter = size_table(d)  # the same counts as SizeCounter(d), without its Fraction dry build
     rows = []
     for L in range(0, ceil(log2(d)) + 1):
         if 2**L >= d:
@@ -126,11 +130,15 @@ def all_index_sets(d: int):
 
 def _solve_chunk(args):
     d, sets = args
-    return [optimal_approximation(d, R) for R in sets]
+    return [exact_optimum(d, R) for R in sets]
 
 
-def solve_all(d: int, sets=None, jobs: int | None = None, progress=None) -> list:
-    """Exact optima of many index sets (default: every R containing 0), on ``jobs`` processes.
+def solve_all(d: int, sets=None, jobs: int | None = None, progress=None, cluster=None) -> list:
+    """Exact optima (:func:`exact_optimum`) of many index sets (default: every R containing 0), on
+    ``jobs`` processes or a cluster.
+
+    The sets go in chunks through :mod:`maxcert.execution` (``cluster``: ``tcp://HOST:PORT``,
+    ``local:N`` or None for local processes); the optima come back in the order of ``sets``.
 
     Examples
     --------
@@ -138,26 +146,26 @@ def solve_all(d: int, sets=None, jobs: int | None = None, progress=None) -> list
     ['1/2', '1/3', '1/6', '1/8']
     """
     import os
-    from concurrent.futures import ProcessPoolExecutor
+
+    from maxcert.execution import Executor, current_cluster
 
     sets = list(all_index_sets(d)) if sets is None else [list(R) for R in sets]
     jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(sets) < 64:
+    if cluster is None and current_cluster() is None and (jobs == 1 or len(sets) < 64):
         out = []
         for i, R in enumerate(sets):
-            out.append(optimal_approximation(d, R))
+            out.append(exact_optimum(d, R))
             if progress:
                 progress(i + 1, len(sets))
         return out
-    size = max(16, len(sets) // (jobs * 8))
-    chunks = [(d, sets[i:i + size]) for i in range(0, len(sets), size)]
-    out, done = [], 0
-    with ProcessPoolExecutor(jobs) as ex:
+    with Executor(jobs=jobs, cluster=cluster) as ex:
+        size = max(16, len(sets) // (ex.workers * 8))
+        chunks = [(d, sets[i:i + size]) for i in range(0, len(sets), size)]
+        out = []
         for part in ex.map(_solve_chunk, chunks):
             out.extend(part)
-            done += len(part)
             if progress:
-                progress(done, len(sets))
+                progress(len(out), len(sets))
     return out
 
 
@@ -165,7 +173,7 @@ def pareto_front(d: int, progress=None, jobs: int | None = None) -> tuple:
     """Solve every R containing 0 exactly; return (all points, the Pareto front on (parameters, error)).
 
     A point is on the front when no other has both fewer-or-equal parameters and smaller-or-equal
-    error with one strict.
+    error with one strict. Holds every point in memory: for large d use :func:`pareto_sweep`.
     """
     counter = SizeCounter(d)
     pts = []
@@ -179,3 +187,373 @@ def pareto_front(d: int, progress=None, jobs: int | None = None) -> tuple:
             front.append(pt)
             best = pt.error
     return pts, front
+
+
+# ---------------------------------------------------------------- the streamed sweep of every index set
+
+def _rational_simplex(R, A, y):
+    """The exact optimum of the vertex LP by a dense simplex in rationals (Bland's rule: it ends).
+
+    It solves the dual: max ``-sum_i mu_i s_i y_{j_i}`` over ``mu >= 0`` with ``sum_i mu_i s_i A_{j_i} = 0``
+    and ``sum mu = 1``, one variable per vertex j and sign s; the betas are minus the simplex
+    multipliers of the first rows. Returns ``(betas, E, dual)`` after the exact certificate check,
+    or None. (Used when the float LP's basis is off by its tolerance, instead of enumerating.)
+    """
+    from maxcert.symbolic.optimal import check_certificate
+
+    m, n = len(A), len(A[0])
+    cols = [([s * A[j][c] for c in range(n)] + [Fraction(1)], -s * y[j], j, s) for s in (1, -1) for j in range(m)]
+    N, rows = len(cols), n + 1
+    T = [[cols[i][0][r] for i in range(N)] + [Fraction(int(r == q)) for q in range(rows)] + [Fraction(int(r == n))]
+         for r in range(rows)]
+    basis = [N + r for r in range(rows)]
+
+    def pivot(r, c):
+        pv = T[r][c]
+        T[r] = [v / pv for v in T[r]]
+        for i in range(rows):
+            if i != r and T[i][c] != 0:
+                f = T[i][c]
+                T[i] = [a - f * b for a, b in zip(T[i], T[r])]
+        basis[r] = c
+
+    def run(cost, allowed):
+        while True:
+            cb = [cost[b] for b in basis]
+            enter = next((j for j in range(allowed) if j not in basis
+                          and cost[j] - sum(cb[r] * T[r][j] for r in range(rows)) > 0), None)
+            if enter is None:
+                return
+            best = None
+            for r in range(rows):
+                if T[r][enter] > 0:
+                    key = (T[r][-1] / T[r][enter], basis[r])
+                    if best is None or key < best[0]:
+                        best = (key, r)
+            if best is None:
+                return  # unbounded: impossible for this LP
+            pivot(best[1], enter)
+
+    run([Fraction(0)] * N + [Fraction(-1)] * rows, N + rows)  # phase 1: no artificial left above 0
+    if any(b >= N and T[r][-1] != 0 for r, b in enumerate(basis)):
+        return None
+    for r, b in enumerate(basis):
+        if b >= N:
+            c = next((j for j in range(N) if j not in basis and T[r][j] != 0), None)
+            if c is not None:
+                pivot(r, c)
+    cost = [cols[i][1] for i in range(N)] + [Fraction(0)] * rows
+    run(cost, N)
+    pi = [sum(cost[basis[r]] * T[r][N + q] for r in range(rows)) for q in range(rows)]
+    E = sum(cost[b] * T[r][-1] for r, b in enumerate(basis))
+    dual = {}
+    for r, b in enumerate(basis):
+        if b < N and T[r][-1] != 0:
+            _, _, j, s = cols[b]
+            dual[j] = (s, dual.get(j, (s, 0))[1] + T[r][-1])
+    betas = {k: -pi[c] for c, k in enumerate(R)}
+    return (betas, E, dual) if check_certificate(len(A) - 1, R, betas, E, dual) else None
+
+
+def exact_optimum(d: int, R):
+    """:func:`optimal_approximation`, with an exact rational simplex when the float LP's basis fails
+    its exact check (at d = 16 about 1 set in 1,500, within HiGHS's tolerances), instead of the
+    enumeration of equioscillation sets (exponential in |R|). The error is the same; when the
+    optimal betas are not unique, these are one optimum, with its own dual certificate.
+
+    >>> exact_optimum(16, [0, 1, 2, 3, 5, 11, 13]).check()
+    True
+    """
+    from maxcert.symbolic.optimal import OptimalApproximation, _exact_from_float, check_index_set
+    from maxcert.symbolic.order_stats import vertex_system
+
+    R = check_index_set(d, R)
+    A, y = vertex_system(d, R)
+    got, method = _exact_from_float(d, R, A, y), "highs+exact"
+    if got is None:
+        got, method = _rational_simplex(R, A, y), "exact-simplex"
+    if got is None:  # pragma: no cover - the simplex is exact; its result is checked
+        return optimal_approximation(d, R)
+    betas, E, dual = got
+    res = [sum(a * betas[k] for a, k in zip(row, R)) - yj for row, yj in zip(A, y)]
+    return OptimalApproximation(d, R, betas, E, [j for j, r in enumerate(res) if abs(r) == E], dual, method)
+
+
+
+class SizeTable:
+    """``(neurons, parameters)`` of ``approximator(d, betas)`` (relu3 gadget), in microseconds per call.
+
+    One structural dry build of every ``M_k``, k = 1..d-1, with the builder's sharing rule
+    (a ReLU is identified by its pre-activation form), but on integer coefficients and with each
+    subpool tree's blocks memoised: the neurons each ``M_k`` uses become a bitset, the number of
+    nonzero output weights per k a count. :class:`SizeCounter` is the reference (tests compare).
+
+    Examples
+    --------
+    >>> from maxcert.symbolic.optimal import optimal_approximation
+    >>> betas = optimal_approximation(9, [0, 1, 8]).betas
+    >>> SizeTable(9).size(betas) == SizeCounter(9).size(betas)
+    True
+    """
+
+    def __init__(self, d: int):
+        from itertools import combinations
+
+        self.d = d
+        cache, fan, memo = {}, [], {}
+
+        def relu(form):
+            key = frozenset((s, c) for s, c in form.items() if c != 0)
+            nid = cache.get(key)
+            if nid is None:
+                nid = cache[key] = len(fan)
+                fan.append(max(1, len(key)))
+            return nid
+
+        def neg(form):
+            return {s: -c for s, c in form.items()}
+
+        def node(leaves, level):
+            """The form of one block of a subpool tree: (form, own neurons, child blocks)."""
+            got = memo.get((leaves, level))
+            if got is not None:
+                return got
+            if level == 0:
+                got = ({("x", leaves[0]): 1}, (), ())
+            else:
+                h = 1 << (level - 1)
+                a = node(leaves[:h], level - 1)
+                if len(leaves) <= h:  # carried through the layer: relu(a) - relu(-a)
+                    p, m = relu(a[0]), relu(neg(a[0]))
+                    got = ({("n", p): 1, ("n", m): -1}, (p, m), (a,))
+                else:  # max(a, b) = relu(a - b) + relu(b) - relu(-b)
+                    b = node(leaves[h:], level - 1)
+                    diff = dict(a[0])
+                    for s, c in b[0].items():
+                        diff[s] = diff.get(s, 0) - c
+                    r, p, m = relu(diff), relu(b[0]), relu(neg(b[0]))
+                    got = ({("n", r): 1, ("n", p): 1, ("n", m): -1}, (r, p, m), (a, b))
+            memo[(leaves, level)] = got
+            return got
+
+        self.used, self.out = {}, {}
+        for k in range(1, d):
+            roots = [node(S, (k - 1).bit_length()) for S in combinations(range(d), k)]
+            out = {}
+            for form, _, _ in roots:
+                for s, c in form.items():
+                    out[s] = out.get(s, 0) + c
+            seen, stack, bits = set(), list(roots), 0
+            while stack:
+                nd = stack.pop()
+                if id(nd) not in seen:
+                    seen.add(id(nd))
+                    for n in nd[1]:
+                        bits |= 1 << n
+                    stack.extend(nd[2])
+            self.used[k] = bits
+            self.out[k] = {s: c for s, c in out.items() if c != 0}
+        self.by_weight = {}
+        for n, f in enumerate(fan):
+            self.by_weight[f + 1] = self.by_weight.get(f + 1, 0) | (1 << n)
+        owners = {}
+        for k, o in self.out.items():
+            for s in o:
+                owners.setdefault(s, []).append(k)
+        shared = {s for s, ks in owners.items() if len(ks) > 1}
+        self.solo = {k: sum(1 for s in o if s not in shared) for k, o in self.out.items()}
+        self.shared = {s: {k: self.out[k][s] for k in owners[s]} for s in shared}  # empty for relu3 so far
+        del self.out  # kept: the bitsets and counts above, not the forms
+
+    def size(self, betas: dict) -> tuple:
+        """``(neurons, parameters)``, the same as :meth:`SizeCounter.size`."""
+        K = [k for k, b in betas.items() if k != 0 and b != 0]
+        used = 0
+        for k in K:
+            used |= self.used[k]
+        hidden = sum(w * (used & m).bit_count() for w, m in self.by_weight.items())
+        nnz = sum(self.solo[k] for k in K)
+        if self.shared:
+            s = {k: Fraction(betas[k]) / comb(self.d, k) for k in K}
+            nnz += sum(1 for cs in self.shared.values() if sum(s[k] * c for k, c in cs.items() if k in s) != 0)
+        return used.bit_count(), hidden + (nnz or 1) + 1
+
+
+_TABLES: dict = {}
+
+
+def size_table(d: int) -> SizeTable:
+    """The :class:`SizeTable` of d, built once per process."""
+    if d not in _TABLES:
+        _TABLES[d] = SizeTable(d)
+    return _TABLES[d]
+
+
+def mask_to_R(mask: int, d: int) -> list:
+    """Index set number ``mask``: 0 and every k with bit k-1 set (masks 0 .. 2^(d-1)-1 are all sets).
+
+    >>> mask_to_R(0, 4), mask_to_R(5, 4), mask_to_R(7, 4)
+    ([0], [0, 1, 3], [0, 1, 2, 3])
+    """
+    return [0] + [k for k in range(1, d) if mask >> (k - 1) & 1]
+
+
+def _rkey(mask: int, d: int):
+    R = mask_to_R(mask, d)
+    return len(R), R
+
+
+def _sweep_task(task):
+    """Worker: one index set's exact optimum and size, as plain ints."""
+    d, mask = task
+    opt = exact_optimum(d, mask_to_R(mask, d))
+    n, p = size_table(d).size(opt.betas)
+    return mask, opt.error.numerator, opt.error.denominator, n, p, depth_of(opt.R)
+
+
+def front_of(points, d: int) -> list:
+    """The points ``(error, neurons, depth, parameters, mask)`` no other beats in all four (smaller
+    is better) and strictly in one; of equal ones, the simplest R (fewest indices, then least).
+
+    The result does not depend on the order of ``points``, so fronts of parts merge:
+    ``front_of(front_of(A) + front_of(B)) == front_of(A + B)``.
+    """
+    keep = []
+    for p in sorted(points, key=lambda q: (q[:4], _rkey(q[4], d))):
+        if not any(q[1] <= p[1] and q[2] <= p[2] and q[3] <= p[3] for q in keep):
+            keep.append(p)
+    return keep
+
+
+def _two_d(front, col: int) -> list:
+    """Indices (into ``front``) of the points on the front of error against one size column."""
+    best, out = {}, []
+    for i, p in enumerate(front):
+        key = (p[col], p[0])
+        if key not in best:
+            best[key] = i
+    for (size, err), i in sorted(best.items()):
+        if not any(s2 <= size and e2 <= err and (s2, e2) != (size, err) for (s2, e2) in best):
+            out.append(i)
+    return sorted(out)
+
+
+@dataclass
+class SweepResult:
+    """The exact Pareto front of one d (see :func:`pareto_sweep`)."""
+
+    d: int
+    points: list  # (error, neurons, depth, parameters, mask), sorted by (neurons, depth, parameters, error, R)
+    fronts: dict  # "neurons" / "depth" / "parameters": indices of the 2-D fronts within points
+    total: int  # index sets: 2^(d-1)
+    solved: int = 0  # solved in this run
+    resumed: int = 0  # read back from the progress file
+
+    def pareto(self) -> list:
+        return [{"R": mask_to_R(m, self.d), "error": str(e), "parameters": p, "neurons": n, "depth": dep}
+                for e, n, dep, p, m in self.points]
+
+
+class _MaskTasks:
+    """The tasks ``(d, mask)`` for masks start..stop-1, lazily (a sized iterable)."""
+
+    def __init__(self, d, start, stop):
+        self.d, self.start, self.stop = d, start, stop
+
+    def __len__(self):
+        return self.stop - self.start
+
+    def __iter__(self):
+        return ((self.d, m) for m in range(self.start, self.stop))
+
+
+def read_partial(path, d: int):
+    """From a progress file: (index sets finished, as a prefix of the masks, and their front)."""
+    import json
+    import os
+
+    done, pts = 0, []
+    if path is None or not os.path.exists(path):
+        return done, pts
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                break  # a line cut short by the interruption: everything after it is redone
+            if rec.get("d") != d or "from" not in rec:
+                continue
+            if rec["from"] != done:
+                from maxcert.errors import MaxcertError
+
+                raise MaxcertError(f"{path}: progress for d = {d} is not a prefix (record from {rec['from']}, "
+                                   f"expected {done}); delete the file to start over")
+            done = rec["to"]
+            pts = front_of(pts + [(Fraction(e), n, dep, p, m) for m, e, n, p, dep in rec["front"]], d)
+    return done, pts
+
+
+def pareto_sweep(d: int, jobs: int | None = None, cluster=None, batch: int | None = None, progress=None,
+                 partial=None) -> SweepResult:
+    """The exact Pareto front over all 2^(d-1) index sets R containing 0, streamed.
+
+    Each set's optimum is an exact LP (:func:`exact_optimum`) and its network's size is
+    counted by :class:`SizeTable`; only the running front is kept, so memory stays flat. A point
+    is on the front when no other set is at least as good in error, neurons, depth and
+    parameters and better in one (ties: the simplest R); ``fronts`` picks out the 2-D fronts of
+    error against neurons, against depth and against parameters.
+
+    ``jobs``/``cluster``/``batch``: where the sets are solved and how many per submitted task
+    (:mod:`maxcert.execution`). ``partial``: a progress file (JSON lines) appended after every
+    batch and read back first, so a run that was interrupted resumes where it stopped, without
+    solving a finished set again. ``progress(done, total)`` is called after each batch.
+
+    Examples
+    --------
+    >>> r = pareto_sweep(3, jobs=1)
+    >>> [(p["R"], p["error"], p["neurons"]) for p in r.pareto()][:2]
+    [([0], '1/2', 0), ([0, 1], '1/3', 0)]
+    """
+    import json
+    import os
+
+    from maxcert.execution import Executor, current_cluster
+
+    if isinstance(d, bool) or not isinstance(d, int) or d < 2:
+        raise SymbolicError(f"d must be an integer >= 2, got {d!r}")
+    total = 1 << (d - 1)
+    done, pts = read_partial(partial, d)
+    resumed = done
+    if jobs is None and cluster is None and current_cluster() is None and total - done < 256:
+        jobs = 1  # not worth starting processes
+    out = None
+    if partial is not None:
+        out = open(partial, "a", encoding="utf-8")
+        if done == 0:
+            out.write(json.dumps({"format": "maxcert-pareto-partial", "version": 1, "d": d}) + "\n")
+            out.flush()
+    try:
+        with Executor(jobs=jobs, cluster=cluster) as ex:
+            B = batch or max(16, min(2048, (total - done) // (ex.workers * 32)))
+            ex.batch = B
+            chunk = []
+            for r in ex.map(_sweep_task, _MaskTasks(d, done, total)):
+                chunk.append((Fraction(r[1], r[2]), r[3], r[5], r[4], r[0]))
+                if len(chunk) == B or done + len(chunk) == total:
+                    part = front_of(chunk, d)
+                    if out is not None:
+                        rec = {"d": d, "from": done, "to": done + len(chunk),
+                               "front": [[m, str(e), n, p, dep] for e, n, dep, p, m in part]}
+                        out.write(json.dumps(rec, separators=(",", ":")) + "\n")
+                        out.flush()
+                    pts = front_of(pts + part, d)
+                    done += len(chunk)
+                    chunk = []
+                    if progress:
+                        progress(done, total)
+    finally:
+        if out is not None:
+            out.close()
+    pts.sort(key=lambda q: (q[1], q[2], q[3], q[0], _rkey(q[4], d)))
+    fronts = {"neurons": _two_d(pts, 1), "depth": _two_d(pts, 2), "parameters": _two_d(pts, 3)}
+    return SweepResult(d, pts, fronts, total, solved=total - resumed, resumed=resumed)

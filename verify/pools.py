@@ -240,7 +240,7 @@ def row_network(rows, consts, V: str, m: int, rank: int, elem_type: int, Y: str,
     return from_onnx(_model(rows, consts, V, shape, elem_type, Y, opset, 7))
 
 
-def _approximated(out, site, T, idx, m, cache, timeout, jobs, t0) -> dict:
+def _approximated(out, site, idx, m, cert, key, t0) -> dict:
     """An approximated pool: the exact worst-case error of its row network over [lo, hi]^m bounds the
     error at every output position (a row that repeats inputs is a point of that cube whose slots
     hold exactly its window), and equals the layer's sup when some row holds m distinct inputs."""
@@ -248,7 +248,6 @@ def _approximated(out, site, T, idx, m, cache, timeout, jobs, t0) -> dict:
 
     a = site.approx
     lo, hi = a["range"]
-    cert, key = cache.error(T, f"box:{lo},{hi}", timeout=timeout, jobs=jobs)
     full = bool(idx.size) and bool((np.sort(idx.reshape(-1, idx.shape[-1]), axis=1)[:, 1:]
                                     != np.sort(idx.reshape(-1, idx.shape[-1]), axis=1)[:, :-1]).all(axis=1).any())
     scaled = (hi - lo) * Fraction(a["E"])
@@ -269,38 +268,50 @@ def _approximated(out, site, T, idx, m, cache, timeout, jobs, t0) -> dict:
     return out
 
 
+def _row_certificate(kind, T, domain, timeout=None, jobs=None):
+    """The proof one row network needs: ``certify`` = max on R^m, ``error`` = worst case on a box."""
+    from maxcert.verify.certify import certify, worst_case_error
+
+    if kind == "error":
+        return worst_case_error(T, domain, timeout=timeout, jobs=jobs)
+    return certify(T, eps=0, domain="reals", timeout=timeout, jobs=jobs)
+
+
+def _row_task(args):
+    """A row network's certificate as an independent task (see :mod:`maxcert.execution`)."""
+    kind, T, domain, timeout, jobs = args
+    return _row_certificate(kind, T, domain, timeout, jobs)
+
+
 class RowCache:
     """Certificates of row networks already proved in this run, by the network's exact hash."""
 
     def __init__(self):
         self.done = {}
 
-    def error(self, T, domain, timeout=None, jobs=None):
+    def get(self, kind, T, domain, timeout=None, jobs=None):
         from maxcert.verify.certificates import graph_sha256
-        from maxcert.verify.certify import worst_case_error
 
         key = graph_sha256(T)
-        if (key, domain) not in self.done:
-            self.done[key, domain] = worst_case_error(T, domain, timeout=timeout, jobs=jobs)
-        return self.done[key, domain], key
+        ck = (key, domain) if kind == "error" else key
+        if ck not in self.done:
+            self.done[ck] = _row_certificate(kind, T, domain, timeout, jobs)
+        return self.done[ck], key
+
+    def error(self, T, domain, timeout=None, jobs=None):
+        return self.get("error", T, domain, timeout, jobs)
 
     def certify(self, T, timeout=None, jobs=None):
-        from maxcert.verify.certificates import graph_sha256
-        from maxcert.verify.certify import certify
-
-        key = graph_sha256(T)
-        if key not in self.done:
-            self.done[key] = certify(T, eps=0, domain="reals", timeout=timeout, jobs=jobs)
-        return self.done[key], key
+        return self.get("certify", T, "reals", timeout, jobs)
 
 
-def certify_site(model, site, timeout=None, jobs=None, cache: RowCache | None = None) -> dict:
-    """Prove one replaced pool (a :class:`~maxcert.graphs.pools.PoolSite`) from the written model."""
+def _prepare_site(model, site):
+    """The structural part of a pool's proof: ``(out, job)``. ``job`` names the row network to prove
+    (``kind``, ``T``, ``domain``), or is None when ``out`` is already final (not proved)."""
     from maxcert.graphs.evaluate import depth, num_neurons
     from maxcert.graphs.pools import _default_opset
 
     t0 = time.perf_counter()
-    cache = cache or RowCache()
     spec = site.spec
     shape = [v or 1 for v in site.shape]  # a symbolic batch or channel count is proved at 1
     out = {"node": site.node, "attributes": spec.attributes(), "input_shape": site.shape,
@@ -323,20 +334,82 @@ def certify_site(model, site, timeout=None, jobs=None, cache: RowCache | None = 
             T = tree_network(1)  # the selection is the output: one copied element per row
         per_row = num_neurons(T)
         out.update(relu_layers=depth(T), relus=per_row * site.positions(), relus_per_window=per_row)
-        if site.approx is not None:
-            return _approximated(out, site, T, idx, m, cache, timeout, jobs, t0)
-        cert, key = cache.certify(T, timeout=timeout, jobs=jobs)
-        out["row_network"] = {"inputs": m, "sha256": key, "status": cert.status, "method": cert.method,
-                              "solver": cert.solver, "queries": cert.queries, "time_s": round(cert.time_s, 3)}
-        if cert.status != CERTIFIED:
-            raise _Unproved(f"the row network was not proved to be max: {cert.status} {cert.reason}".rstrip())
-        out["status"] = CERTIFIED
-        out["method"] = (f"structure: selection labelled by onnxruntime and windows checked in integers; "
-                         f"row network = max on R^{m} by {cert.method} (z3 UNSAT)")
     except _Unproved as e:
         out["reason"] = str(e)
-    out["time_s"] = round(time.perf_counter() - t0, 3)
+        out["time_s"] = round(time.perf_counter() - t0, 3)
+        return out, None
+    if site.approx is not None:
+        lo, hi = site.approx["range"]
+        return out, {"kind": "error", "T": T, "domain": f"box:{lo},{hi}", "idx": idx, "m": m, "t0": t0}
+    return out, {"kind": "certify", "T": T, "domain": "reals", "m": m, "t0": t0}
+
+
+def _finish_site(out, site, job, cert, key) -> dict:
+    """The pool's entry, from the structural part and its row network's certificate."""
+    if job["kind"] == "error":
+        return _approximated(out, site, job["idx"], job["m"], cert, key, job["t0"])
+    out["row_network"] = {"inputs": job["m"], "sha256": key, "status": cert.status, "method": cert.method,
+                          "solver": cert.solver, "queries": cert.queries, "time_s": round(cert.time_s, 3)}
+    if cert.status != CERTIFIED:
+        out["reason"] = f"the row network was not proved to be max: {cert.status} {cert.reason}".rstrip()
+    else:
+        out["status"] = CERTIFIED
+        out["method"] = (f"structure: selection labelled by onnxruntime and windows checked in integers; "
+                         f"row network = max on R^{job['m']} by {cert.method} (z3 UNSAT)")
+    out["time_s"] = round(time.perf_counter() - job["t0"], 3)
     return out
+
+
+def certify_site(model, site, timeout=None, jobs=None, cache: RowCache | None = None) -> dict:
+    """Prove one replaced pool (a :class:`~maxcert.graphs.pools.PoolSite`) from the written model."""
+    cache = cache or RowCache()
+    out, job = _prepare_site(model, site)
+    if job is None:
+        return out
+    cert, key = cache.get(job["kind"], job["T"], job["domain"], timeout=timeout, jobs=jobs)
+    return _finish_site(out, site, job, cert, key)
+
+
+def _timed_out(site) -> dict:
+    return {"node": site.node, "window": site.d, "outputs": site.positions(), "status": UNKNOWN,
+            "attributes": site.spec.attributes(), "method": "", "reason": "timeout before this pool",
+            "relu_layers": None, "relus": None, "time_s": 0.0}
+
+
+def _certify_parallel(new, sites, timeout, jobs, cluster, progress, t0) -> list:
+    """Every pool's structure here, then each distinct row network's proof as one task
+    (:mod:`maxcert.execution`), then the entries in pool order: the same entries as one by one."""
+    from maxcert.execution import map_tasks
+    from maxcert.verify.certificates import graph_sha256
+
+    def left():
+        return None if timeout is None else max(0.0, timeout - (time.perf_counter() - t0))
+
+    prepared, tasks, where = [], [], {}
+    for site in sites:
+        if left() == 0.0:
+            prepared.append((_timed_out(site), None, None))
+            continue
+        out, job = _prepare_site(new, site)
+        if job is None:
+            prepared.append((out, None, None))
+            continue
+        key = graph_sha256(job["T"])
+        ck = (job["kind"], key, job["domain"] if job["kind"] == "error" else "reals")
+        if ck not in where:
+            where[ck] = len(tasks)
+            tasks.append((job["kind"], job["T"], job["domain"], left(), 1))  # one process per task
+        prepared.append((out, job, (where[ck], key)))
+    import os
+
+    jobs = min(jobs or os.cpu_count() or 1, len(tasks))  # local processes: no more than tasks
+    certs = map_tasks(_row_task, tasks, jobs=jobs, cluster=cluster) if tasks else []
+    pools = []
+    for k, ((out, job, ref), site) in enumerate(zip(prepared, sites)):
+        pools.append(out if job is None else _finish_site(out, site, job, certs[ref[0]], ref[1]))
+        if progress:
+            progress(k + 1, len(sites))
+    return pools
 
 
 def load_onnx(path):
@@ -366,7 +439,7 @@ def load_onnx(path):
 
 
 def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: int | None = None,
-            progress=None, depth: int | None = None, range=None):
+            progress=None, depth: int | None = None, range=None, cluster=None):
     """Replace every MaxPool of an ONNX model by a ReLU network and certify each replacement.
 
     ``model``: an ``onnx.ModelProto`` or a path. Returns ``(new_model, report)``; ``report`` is the
@@ -376,6 +449,11 @@ def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: in
     ``gadget``, ``opset``, ``max_type_ops`` (left in the new model: none), ``time_s``.
     ``timeout`` bounds the whole run; a pool not proved in time is UNKNOWN. ``progress(done,
     total)`` is called after each pool.
+
+    ``jobs`` > 1 or a ``cluster`` (``tcp://HOST:PORT``, ``local:N``; or one set by
+    :func:`maxcert.execution.use_cluster`): each distinct row network is proved as an independent
+    task on that many local processes or on the cluster (the entries are the same, in pool
+    order). Otherwise (default) the pools are proved here one by one, each proof using all cores.
 
     Examples
     --------
@@ -393,18 +471,21 @@ def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: in
     if not hasattr(model, "graph"):
         model = load_onnx(model)
     new, sites = rewrite_model(model, gadget, depth=depth, range_=range)
-    cache = RowCache()
-    pools = []
-    for k, site in enumerate(sites):
-        left = None if timeout is None else max(0.0, timeout - (time.perf_counter() - t0))
-        if left == 0.0:
-            pools.append({"node": site.node, "window": site.d, "outputs": site.positions(), "status": UNKNOWN,
-                          "attributes": site.spec.attributes(), "method": "", "reason": "timeout before this pool",
-                          "relu_layers": None, "relus": None, "time_s": 0.0})
-        else:
-            pools.append(certify_site(new, site, timeout=left, jobs=jobs, cache=cache))
-        if progress:
-            progress(k + 1, len(sites))
+    from maxcert.execution import current_cluster
+
+    if cluster is not None or current_cluster() is not None or (jobs or 1) > 1:
+        pools = _certify_parallel(new, sites, timeout, jobs, cluster, progress, t0)
+    else:
+        cache = RowCache()
+        pools = []
+        for k, site in enumerate(sites):
+            left = None if timeout is None else max(0.0, timeout - (time.perf_counter() - t0))
+            if left == 0.0:
+                pools.append(_timed_out(site))
+            else:
+                pools.append(certify_site(new, site, timeout=left, jobs=jobs, cache=cache))
+            if progress:
+                progress(k + 1, len(sites))
     status = CERTIFIED if all(p["status"] == CERTIFIED for p in pools) else UNKNOWN
     report = {"status": status, "gadget": gadget, "opset": _default_opset(model), "pools": pools,
               **({} if depth is None else {"depth": depth, "range": [str(v) for v in range],

@@ -103,7 +103,9 @@ def prove_invariance(G: nx.DiGraph, dom: Domain, timeout: float | None = None, k
     out = {"proved": True, "queries": 0, "reason": ""}
     jobs = jobs or os.cpu_count() or 1
     relus = sum(1 for _, a in G.nodes(data=True) if a.get("activation") == "relu")
-    if jobs > 1 and relus >= PARALLEL_MIN_RELUS and len(input_nodes(G)) > 2:
+    from maxcert.execution import current_cluster
+
+    if (jobs > 1 or current_cluster() is not None) and relus >= PARALLEL_MIN_RELUS and len(input_nodes(G)) > 2:
         out.update(_parallel(G, dom, timeout, jobs))
         out["time_s"] = time.perf_counter() - t0
         if ck and (out["proved"] or out["reason"].endswith("sat")):
@@ -126,26 +128,21 @@ def prove_invariance(G: nx.DiGraph, dom: Domain, timeout: float | None = None, k
 
 
 def _parallel(G, dom, timeout, jobs) -> dict:
-    """The d-1 transposition queries on ``jobs`` processes; stops at the first that is not UNSAT."""
-    import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
+    """The d-1 transposition queries on ``jobs`` processes (or the cluster of
+    :func:`maxcert.execution.use_cluster`); stops at the first that is not UNSAT."""
+    from maxcert.execution import Executor
     from maxcert.graphs.readwrite.json_graph import to_dict
 
     data = to_dict(G)
     d = len(input_nodes(G))
     out = {"proved": True, "queries": 0, "reason": ""}
-    with ProcessPoolExecutor(min(jobs, d - 1), mp_context=mp.get_context("spawn")) as ex:
-        pending = {ex.submit(_one_transposition, (data, dom.spec(), i, timeout)) for i in range(d - 1)}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in done:
-                i, status = f.result()
-                out["queries"] += 1
-                if status != "unsat" and out["proved"]:
-                    out.update(proved=False, reason=f"swap x{i}<->x{i + 1}: {status}")
-            if not out["proved"]:
-                for f in pending:
-                    f.cancel()
+    tasks = [(data, dom.spec(), i, timeout) for i in range(d - 1)]
+    with Executor(jobs=min(jobs, d - 1), batch=1) as ex:
+        results = ex.map(_one_transposition, tasks, ordered=False)
+        for _, (i, status) in results:
+            out["queries"] += 1
+            if status != "unsat":
+                out.update(proved=False, reason=f"swap x{i}<->x{i + 1}: {status}")
+                results.close()  # the queries not started are cancelled
                 break
     return out
