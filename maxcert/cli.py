@@ -96,6 +96,7 @@ def _add_domain(p):
                    help="one window per output: a JSON list of input-index lists, in output order; each output "
                         "is compared with the max over its window (default: one output, every input)")
     p.add_argument("--json", metavar="OUT", help="write the result as one JSON object to OUT")
+    p.add_argument("--quiet", action="store_true", help="no progress line (there is none unless stderr is a terminal)")
     p.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
                    help="processes for independent solver queries (default: all cores)")
     _add_cluster(p, "the independent solver queries (symmetry queries, branch-and-bound subtrees)")
@@ -190,8 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--depth", type=_int_at_least(0), default=None, metavar="L",
                     help="at most L Relu layers per pool: a pool whose exact tree is deeper gets the paper's "
                          "optimal depth-L approximator instead, with its worst-case error certified on the range")
-    rw.add_argument("--range", default=None, metavar="LO,HI",
-                    help="with --depth: the interval the pools' inputs lie in; the certified error holds only there")
+    rw.add_argument("--range", default=None, metavar="LO,HI", action="append",
+                    help="with --depth: the interval the pools' inputs lie in, for every pool, or repeated as "
+                         "NODE=LO,HI, one per MaxPool node; the certified errors hold only there")
     rw.add_argument("--quiet", action="store_true", help="no progress line")
     rs = sub.add_parser(
         "residuals", help="errors of the optimal depth-L approximator on the patches of real images",
@@ -282,8 +284,11 @@ def cmd_certify(args):
         eps = to_fraction(args.eps, "--eps")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    cert = certify(G, eps, args.domain, timeout=args.timeout, smt2=args.smt2, strategy=args.strategy, d=args.d,
-                   jobs=args.jobs, windows=_windows_arg(args))
+    from maxcert.progress import Progress
+
+    with Progress("search pieces", quiet=args.quiet) as bar:
+        cert = certify(G, eps, args.domain, timeout=args.timeout, smt2=args.smt2, strategy=args.strategy, d=args.d,
+                       jobs=args.jobs, windows=_windows_arg(args), progress=bar)
     what = _what(cert)
     if cert.status == "CERTIFIED":
         lines = [f"CERTIFIED: {what} <= {cert.eps} for all x in {cert.domain} ({_proof(cert)})"]
@@ -293,10 +298,25 @@ def cmd_certify(args):
                  "(error recomputed exactly at the witness)"]
         code = EXIT_REFUTED
     else:
-        lines = [f"UNKNOWN: not decided ({cert.reason or 'resource limit'}); largest error seen {cert.lower_bound}"]
+        lines = [f"UNKNOWN: not decided ({_why(cert)}); {_bracket(cert)}"]
         code = EXIT_UNKNOWN
     _report(cert, args, lines)
     return code
+
+
+def _why(cert) -> str:
+    """The reason's first clause (the note line prints all of it)."""
+    return (cert.reason or "resource limit").split(";")[0]
+
+
+def _bracket(cert) -> str:
+    """The proved bracket of an undecided run: both ends exact (the upper one when known)."""
+    lo = cert.lower_bound
+    if cert.upper_bound is None:
+        return f"max error >= {lo} (= {float(lo):.6g}); no proved upper bound" if lo is not None else "no bounds"
+    up = cert.upper_bound
+    return (f"proved bracket {lo} <= sup |N - max| <= {up} (= [{float(lo):.6g}, {float(up):.6g}])"
+            if lo is not None else f"sup |N - max| <= {up}")
 
 
 def _windows_arg(args):
@@ -327,8 +347,11 @@ def cmd_error(args):
     from maxcert.graphs import load_model
     from maxcert.verify.certify import worst_case_error
 
-    cert = worst_case_error(load_model(args.model), args.domain, timeout=args.timeout, strategy=args.strategy,
-                            d=args.d, jobs=args.jobs, windows=_windows_arg(args))
+    from maxcert.progress import Progress
+
+    with Progress("search pieces", quiet=args.quiet) as bar:
+        cert = worst_case_error(load_model(args.model), args.domain, timeout=args.timeout, strategy=args.strategy,
+                                d=args.d, jobs=args.jobs, windows=_windows_arg(args), progress=bar)
     at = "" if cert.output is None else f" by output {cert.output}"
     if cert.status == "COMPUTED":
         if cert.max_error == "unbounded":
@@ -338,8 +361,8 @@ def cmd_error(args):
                      f"attained{at} at x = {_fmt_point(cert.witness)}; nothing exceeds it ({_proof(cert)})"]
         code = EXIT_OK
     else:
-        lines = [f"UNKNOWN: {cert.reason or 'resource limit'}; max error >= {cert.lower_bound} "
-                 f"(at x = {_fmt_point(cert.witness)})"]
+        lines = [f"UNKNOWN: {_why(cert)}; {_bracket(cert)}",
+                 f"(the lower bound is attained at x = {_fmt_point(cert.witness)})"]
         code = EXIT_UNKNOWN
     _report(cert, args, lines)
     return code
@@ -486,6 +509,22 @@ def cmd_proofs(args):
 COMMANDS["proofs"] = cmd_proofs
 
 
+def _ranges(values):
+    """``--range LO,HI`` (every pool) or, repeated, ``--range NODE=LO,HI`` (one per MaxPool)."""
+    out = {}
+    for v in values:
+        node, eq, rest = v.rpartition("=")
+        lo, sep, hi = rest.partition(",")
+        if not sep:
+            raise UsageError(f"maxcert rewrite: --range must be LO,HI or NODE=LO,HI, got {v!r}")
+        out[node if eq else None] = (lo.strip(), hi.strip())
+    if None in out:
+        if len(out) > 1 or len(values) > 1:
+            raise UsageError("maxcert rewrite: give one --range LO,HI for every pool, or NODE=LO,HI for each")
+        return out[None]
+    return out
+
+
 def cmd_rewrite(args):
     import os
 
@@ -499,10 +538,7 @@ def cmd_rewrite(args):
         raise UsageError(f"maxcert rewrite: the output {args.output!r} must end in .onnx")
     rng = None
     if args.range is not None:
-        lo, sep, hi = args.range.partition(",")
-        if not sep:
-            raise UsageError(f"maxcert rewrite: --range must be LO,HI, got {args.range!r}")
-        rng = (lo.strip(), hi.strip())
+        rng = _ranges(args.range)
     if (args.depth is None) != (rng is None):
         raise UsageError("maxcert rewrite: --depth L and --range LO,HI go together")
     model = load_onnx(args.model)

@@ -227,6 +227,11 @@ def optimal_approximation(d: int, R) -> OptimalApproximation:
     A, y = vertex_system(d, R)
     got = _exact_from_float(d, R, A, y)
     method = "highs+exact"
+    if got is None:  # HiGHS's basis failed its exact check: an exact rational simplex instead
+        from maxcert.symbolic.tradeoff import _rational_simplex  # lazily: tradeoff imports this module
+
+        got = _rational_simplex(R, A, y)
+        method = "exact-simplex"
     if got is None:
         got = _exact_simplex(d, R, A, y)
         method = "exact-enumeration"

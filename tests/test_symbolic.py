@@ -190,3 +190,10 @@ def test_index_set_errors():
         optimal_approximation(5, [0, 1, 1])
     with pytest.raises(SymbolicError, match="d must be an integer >= 2"):
         optimal_approximation(1, [0])
+
+
+def test_float_basis_failing_its_exact_check_still_solves_fast():
+    # at d = 16 HiGHS's basis for this R fails the exact check (tolerances); the exact rational
+    # simplex then answers in well under a second, where enumerating equioscillation sets never ended
+    opt = optimal_approximation(16, [0, 1, 2, 3, 5, 11, 13])
+    assert opt.check() and opt.error == Fraction(66527, 5827790)

@@ -488,7 +488,9 @@ def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: in
                 progress(k + 1, len(sites))
     status = CERTIFIED if all(p["status"] == CERTIFIED for p in pools) else UNKNOWN
     report = {"status": status, "gadget": gadget, "opset": _default_opset(model), "pools": pools,
-              **({} if depth is None else {"depth": depth, "range": [str(v) for v in range],
+              **({} if depth is None else {"depth": depth,
+                                            "range": ({str(k): [str(x) for x in v] for k, v in range.items()}
+                                                      if isinstance(range, dict) else [str(v) for v in range]),
                                             "holds": "approximated pools: only for pool inputs in the range"}),
               "max_type_ops": max_type_ops(new), "time_s": round(time.perf_counter() - t0, 3)}
     return new, report
