@@ -97,6 +97,16 @@ def check_certificate(d, R, betas, error, dual) -> bool:
     return -sum(m * s * y[j] for j, (s, m) in dual.items()) == error
 
 
+def _pivot(T, r, c):
+    """Gauss-Jordan step in exact rationals: scale row r to a 1 in column c, clear c elsewhere."""
+    pv = T[r][c]
+    T[r] = [v / pv for v in T[r]]
+    for i in range(len(T)):
+        if i != r and T[i][c] != 0:
+            f = T[i][c]
+            T[i] = [a - f * b for a, b in zip(T[i], T[r])]
+
+
 def _solve_exact(M, b):
     """One exact solution of M z = b (free variables 0), or None if inconsistent."""
     rows, cols = len(M), len(M[0]) if M else 0
@@ -108,12 +118,7 @@ def _solve_exact(M, b):
         if p is None:
             continue
         aug[r], aug[p] = aug[p], aug[r]
-        pv = aug[r][c]
-        aug[r] = [v / pv for v in aug[r]]
-        for i in range(rows):
-            if i != r and aug[i][c] != 0:
-                f = aug[i][c]
-                aug[i] = [vi - f * vr for vi, vr in zip(aug[i], aug[r])]
+        _pivot(aug, r, c)
         piv_cols.append(c)
         r += 1
         if r == rows:
@@ -124,6 +129,63 @@ def _solve_exact(M, b):
     for i, c in enumerate(piv_cols):
         z[c] = aug[i][-1]
     return z
+
+
+def _rational_simplex(R, A, y):
+    """The exact optimum of the vertex LP by a dense simplex in rationals (Bland's rule: it ends).
+
+    It solves the dual: max ``-sum_i mu_i s_i y_{j_i}`` over ``mu >= 0`` with ``sum_i mu_i s_i A_{j_i} = 0``
+    and ``sum mu = 1``, one variable per vertex j and sign s; the betas are minus the simplex
+    multipliers of the first rows. Returns ``(betas, E, dual)`` after the exact certificate check,
+    or None. (Used when the float LP's basis is off by its tolerance, instead of enumerating.)
+    """
+    m, n = len(A), len(A[0])
+    cols = [([s * A[j][c] for c in range(n)] + [Fraction(1)], -s * y[j], j, s) for s in (1, -1) for j in range(m)]
+    N, rows = len(cols), n + 1
+    T = [[cols[i][0][r] for i in range(N)] + [Fraction(int(r == q)) for q in range(rows)] + [Fraction(int(r == n))]
+         for r in range(rows)]
+    basis = [N + r for r in range(rows)]
+
+    def pivot(r, c):
+        _pivot(T, r, c)
+        basis[r] = c
+
+    def run(cost, allowed):
+        while True:
+            cb = [cost[b] for b in basis]
+            enter = next((j for j in range(allowed) if j not in basis
+                          and cost[j] - sum(cb[r] * T[r][j] for r in range(rows)) > 0), None)
+            if enter is None:
+                return
+            best = None
+            for r in range(rows):
+                if T[r][enter] > 0:
+                    key = (T[r][-1] / T[r][enter], basis[r])
+                    if best is None or key < best[0]:
+                        best = (key, r)
+            if best is None:
+                return  # unbounded: impossible for this LP
+            pivot(best[1], enter)
+
+    run([Fraction(0)] * N + [Fraction(-1)] * rows, N + rows)  # phase 1: no artificial left above 0
+    if any(b >= N and T[r][-1] != 0 for r, b in enumerate(basis)):
+        return None
+    for r, b in enumerate(basis):
+        if b >= N:
+            c = next((j for j in range(N) if j not in basis and T[r][j] != 0), None)
+            if c is not None:
+                pivot(r, c)
+    cost = [cols[i][1] for i in range(N)] + [Fraction(0)] * rows
+    run(cost, N)
+    pi = [sum(cost[basis[r]] * T[r][N + q] for r in range(rows)) for q in range(rows)]
+    E = sum(cost[b] * T[r][-1] for r, b in enumerate(basis))
+    dual = {}
+    for r, b in enumerate(basis):
+        if b < N and T[r][-1] != 0:
+            _, _, j, s = cols[b]
+            dual[j] = (s, dual.get(j, (s, 0))[1] + T[r][-1])
+    betas = {k: -pi[c] for c, k in enumerate(R)}
+    return (betas, E, dual) if check_certificate(len(A) - 1, R, betas, E, dual) else None
 
 
 def _exact_from_float(d, R, A, y):
@@ -228,8 +290,6 @@ def optimal_approximation(d: int, R) -> OptimalApproximation:
     got = _exact_from_float(d, R, A, y)
     method = "highs+exact"
     if got is None:  # HiGHS's basis failed its exact check: an exact rational simplex instead
-        from maxcert.symbolic.tradeoff import _rational_simplex  # lazily: tradeoff imports this module
-
         got = _rational_simplex(R, A, y)
         method = "exact-simplex"
     if got is None:

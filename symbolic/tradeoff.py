@@ -191,93 +191,9 @@ def pareto_front(d: int, progress=None, jobs: int | None = None) -> tuple:
 
 # ---------------------------------------------------------------- the streamed sweep of every index set
 
-def _rational_simplex(R, A, y):
-    """The exact optimum of the vertex LP by a dense simplex in rationals (Bland's rule: it ends).
-
-    It solves the dual: max ``-sum_i mu_i s_i y_{j_i}`` over ``mu >= 0`` with ``sum_i mu_i s_i A_{j_i} = 0``
-    and ``sum mu = 1``, one variable per vertex j and sign s; the betas are minus the simplex
-    multipliers of the first rows. Returns ``(betas, E, dual)`` after the exact certificate check,
-    or None. (Used when the float LP's basis is off by its tolerance, instead of enumerating.)
-    """
-    from maxcert.symbolic.optimal import check_certificate
-
-    m, n = len(A), len(A[0])
-    cols = [([s * A[j][c] for c in range(n)] + [Fraction(1)], -s * y[j], j, s) for s in (1, -1) for j in range(m)]
-    N, rows = len(cols), n + 1
-    T = [[cols[i][0][r] for i in range(N)] + [Fraction(int(r == q)) for q in range(rows)] + [Fraction(int(r == n))]
-         for r in range(rows)]
-    basis = [N + r for r in range(rows)]
-
-    def pivot(r, c):
-        pv = T[r][c]
-        T[r] = [v / pv for v in T[r]]
-        for i in range(rows):
-            if i != r and T[i][c] != 0:
-                f = T[i][c]
-                T[i] = [a - f * b for a, b in zip(T[i], T[r])]
-        basis[r] = c
-
-    def run(cost, allowed):
-        while True:
-            cb = [cost[b] for b in basis]
-            enter = next((j for j in range(allowed) if j not in basis
-                          and cost[j] - sum(cb[r] * T[r][j] for r in range(rows)) > 0), None)
-            if enter is None:
-                return
-            best = None
-            for r in range(rows):
-                if T[r][enter] > 0:
-                    key = (T[r][-1] / T[r][enter], basis[r])
-                    if best is None or key < best[0]:
-                        best = (key, r)
-            if best is None:
-                return  # unbounded: impossible for this LP
-            pivot(best[1], enter)
-
-    run([Fraction(0)] * N + [Fraction(-1)] * rows, N + rows)  # phase 1: no artificial left above 0
-    if any(b >= N and T[r][-1] != 0 for r, b in enumerate(basis)):
-        return None
-    for r, b in enumerate(basis):
-        if b >= N:
-            c = next((j for j in range(N) if j not in basis and T[r][j] != 0), None)
-            if c is not None:
-                pivot(r, c)
-    cost = [cols[i][1] for i in range(N)] + [Fraction(0)] * rows
-    run(cost, N)
-    pi = [sum(cost[basis[r]] * T[r][N + q] for r in range(rows)) for q in range(rows)]
-    E = sum(cost[b] * T[r][-1] for r, b in enumerate(basis))
-    dual = {}
-    for r, b in enumerate(basis):
-        if b < N and T[r][-1] != 0:
-            _, _, j, s = cols[b]
-            dual[j] = (s, dual.get(j, (s, 0))[1] + T[r][-1])
-    betas = {k: -pi[c] for c, k in enumerate(R)}
-    return (betas, E, dual) if check_certificate(len(A) - 1, R, betas, E, dual) else None
-
-
-def exact_optimum(d: int, R):
-    """:func:`optimal_approximation`, with an exact rational simplex when the float LP's basis fails
-    its exact check (at d = 16 about 1 set in 1,500, within HiGHS's tolerances), instead of the
-    enumeration of equioscillation sets (exponential in |R|). The error is the same; when the
-    optimal betas are not unique, these are one optimum, with its own dual certificate.
-
-    >>> exact_optimum(16, [0, 1, 2, 3, 5, 11, 13]).check()
-    True
-    """
-    from maxcert.symbolic.optimal import OptimalApproximation, _exact_from_float, check_index_set
-    from maxcert.symbolic.order_stats import vertex_system
-
-    R = check_index_set(d, R)
-    A, y = vertex_system(d, R)
-    got, method = _exact_from_float(d, R, A, y), "highs+exact"
-    if got is None:
-        got, method = _rational_simplex(R, A, y), "exact-simplex"
-    if got is None:  # pragma: no cover - the simplex is exact; its result is checked
-        return optimal_approximation(d, R)
-    betas, E, dual = got
-    res = [sum(a * betas[k] for a, k in zip(row, R)) - yj for row, yj in zip(A, y)]
-    return OptimalApproximation(d, R, betas, E, [j for j, r in enumerate(res) if abs(r) == E], dual, method)
-
+# optimal_approximation itself now falls back to the exact rational simplex when HiGHS's basis
+# fails its exact check; the sweeps keep this name
+exact_optimum = optimal_approximation
 
 
 class SizeTable:

@@ -414,17 +414,12 @@ def _certify_parallel(new, sites, timeout, jobs, cluster, progress, t0) -> list:
 
 def load_onnx(path):
     """Read an ONNX model for rewriting; anything that is not one raises a one-line PoolError."""
-    import os
-
     import onnx
 
     from maxcert.graphs.pools import PoolError
+    from maxcert.graphs.readwrite import existing_file
 
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise PoolError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise PoolError(f"{path}: is a directory, not an ONNX model")
+    path = existing_file(path, "an ONNX model", PoolError)
     try:
         model = onnx.load(path)
     except Exception:  # protobuf's DecodeError and friends: the bytes are not a model

@@ -13,13 +13,19 @@ __all__ = ["load_model", "save_model", "read_json", "write_json", "to_dict", "fr
            "read_onnx", "write_onnx", "to_onnx", "from_onnx", "from_torch", "to_torch"]
 
 
-def load_model(path):
-    """Read a ``.json`` graph or an ``.onnx`` model; errors are :class:`GraphError` with one clear line."""
+def existing_file(path, what: str, error=GraphError) -> str:
+    """``path`` as a string, or ``error`` with one line when it is missing or a directory."""
     path = os.fspath(path)
     if not os.path.exists(path):
-        raise GraphError(f"{path}: no such file")
+        raise error(f"{path}: no such file")
     if os.path.isdir(path):
-        raise GraphError(f"{path}: is a directory, not a model file")
+        raise error(f"{path}: is a directory, not {what}")
+    return path
+
+
+def load_model(path):
+    """Read a ``.json`` graph or an ``.onnx`` model; errors are :class:`GraphError` with one clear line."""
+    path = existing_file(path, "a model file")
     ext = os.path.splitext(path)[1].lower()
     if ext == ".json":
         return read_json(path)
