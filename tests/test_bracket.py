@@ -54,3 +54,67 @@ def test_interval_bound_is_sound_by_hand():
     G = from_layers([[[1, -1]], [[1]]], [[0], [0]])
     assert Piece(Net(G), UNIT, None, 1).interval_bound() == 1
     assert Piece(Net(G), UNIT, 0, -1).interval_bound() == 1
+
+
+# -- time-sharing: the tasks of one process share its time (phase_bab.search_group) --------------
+
+def _pieces16():
+    from maxcert.verify.bab import _pieces
+
+    net = Net(load_model(MODELS / "max_d9_16.json"))
+    return net, _pieces(net, "dual")
+
+
+def test_group_without_limit_equals_the_separate_searches():
+    # the same exact sup per piece as each piece searched alone (an independent run of each);
+    # a threshold raised by one piece is handed on, so each piece ends at the largest of them
+    from maxcert.verify.phase_bab import search_group, search_phases
+
+    net, pieces = _pieces16()
+    alone = [search_phases(net, UNIT, i, s, Fraction(0), False) for i, s in pieces]
+    assert all(r["status"] == "closed" for r in alone)
+    top = max(r["T"] for r in alone)
+    grouped = search_group(net, UNIT, [(i, s, Fraction(0), ()) for i, s in pieces], False)
+    assert [r["status"] for r in grouped] == ["closed"] * len(pieces)
+    assert all(r["T"] == top for r in grouped)
+    assert max((r["best"] for r in grouped if r["best"] is not None)) == top
+
+
+def test_group_under_a_limit_bounds_every_task():
+    # one process, 0.6 s for all ten pieces of max_d9_16 (which take ~1 s together): each piece
+    # gets turns, so none is left with only its interval bound, and each bracket is proved
+    import time
+
+    from maxcert.verify.phase_bab import search_group
+
+    net, pieces = _pieces16()
+    exact = Fraction(worst_case_error(load_model(MODELS / "max_d9_16.json"), "unit", jobs=1).max_error)
+    rs = search_group(net, UNIT, [(i, s, Fraction(0), ()) for i, s in pieces], False, time.perf_counter() + 0.6)
+    assert all(r["nodes"] > 0 or r["status"] == "closed" for r in rs)
+    assert all(r["upper"] is not None for r in rs)
+    assert max(r["upper"] for r in rs) >= exact  # the bracket holds the exact value
+    assert all(r["T"] <= exact for r in rs)
+
+
+def test_group_stops_the_others_on_a_witness():
+    # certify mode, threshold 0 on the whole-box piece: the first point above it ends the group
+    from maxcert.verify.phase_bab import search_group
+
+    net, pieces = _pieces16()
+    rs = search_group(net, UNIT, [(i, s, Fraction(0), ()) for i, s in pieces], True)
+    assert "witness" in [r["status"] for r in rs]
+    w = next(r for r in rs if r["status"] == "witness")
+    assert w["best"] > 0 and w["witness"] is not None
+    assert sum(r["status"] == "unknown" for r in rs) >= 1  # stopped rather than searched to the end
+
+
+def test_shared_time_keeps_the_bracket_under_a_limit():
+    # worst_case_error under a limit goes through the groups (one per process); its bracket
+    # contains the value computed without a limit
+    G = load_model(MODELS / "max_d9_32.json")
+    c = worst_case_error(G, "unit", timeout=1.0, jobs=2)
+    exact = Fraction(4462887106882058, 10 ** 16)  # benchmarks/RESULTS.md: 0.446289 (max_d9_32)
+    if c.status == "COMPUTED":
+        assert abs(c.max_error - exact) < Fraction(1, 10 ** 12)
+    else:
+        assert c.lower_bound <= exact + Fraction(1, 10 ** 12) and exact - Fraction(1, 10 ** 12) <= c.upper_bound

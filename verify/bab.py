@@ -856,6 +856,29 @@ def _job(args):
     return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
 
 
+def _phase_levers():
+    from maxcert.verify import phase_bab
+
+    return phase_bab
+
+
+def _group_job(args):
+    """Several phase-search tasks time-shared in one process (:func:`maxcert.verify.phase_bab.search_group`);
+    ``args``: ``(G, dom, stop_above, until, [task, ...])``, each task as :func:`_job` takes it."""
+    from maxcert.verify.phase_bab import search_group
+
+    G, dom, stop_above, until, tasks = args
+    deadline = None if until is None else time.perf_counter() + max(0.0, until - time.time())
+    return search_group(Net(G), dom, [(t[2], t[3], t[4], t[8] if len(t) > 8 else ()) for t in tasks],
+                        stop_above, deadline)
+
+
+def _groups(tasks, n):
+    """``tasks`` dealt round-robin into at most n groups: the whole-box subtrees (listed first)
+    spread over all of them, the smaller negative pieces after."""
+    return [tasks[g::n] for g in range(min(n, len(tasks)))]
+
+
 def _phase_path(net: Net, leaf_proof: str) -> bool:
     return bool(net.sizes) and net.d >= PHASE_MIN_D and leaf_proof == "dual"
 
@@ -925,9 +948,15 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
     highest, :func:`maxcert.verify.phase_bab.root_branches`), so that all processes share it.
     """
     until = None if deadline is None else time.time() + max(0.1, deadline - time.perf_counter())
-    tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof) for i, s in _pieces(Net(G), leaf_proof)]
+    net = Net(G)
+    tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof) for i, s in _pieces(net, leaf_proof)]
     jobs = jobs or os.cpu_count() or 1
     t0 = time.perf_counter()
+    shared = deadline is not None and _phase_path(net, leaf_proof) and _phase_levers().SHARE
+    if jobs <= 1 and shared:  # under a limit, the pieces share this process's time
+        out = _group_job((G, dom, stop_above, until, tasks))
+        _report(progress, out, len(tasks), t0, deadline, not stop_above)
+        return out
     if jobs <= 1:
         out = [None] * len(tasks)
         for n, t in enumerate(tasks):
@@ -966,7 +995,14 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
         from maxcert.execution import Executor  # local processes, or the Dask cluster of use_cluster
 
         with Executor(max_workers=min(jobs, len(redo)), mp_context=mp.get_context("spawn")) as ex:
-            for n, r in zip(owner, ex.map(_job, redo)):
+            if shared:  # under a limit, each process time-shares a group of the tasks (search_group)
+                groups = _groups(list(range(len(redo))), ex.workers)
+                done = ex.map(_group_job, [(G, dom, stop_above, until, [redo[k] for k in g]) for g in groups])
+                by_task = {k: r for g, rs in zip(groups, done) for k, r in zip(g, rs)}
+                results = [by_task[k] for k in range(len(redo))]
+            else:
+                results = ex.map(_job, redo)
+            for n, r in zip(owner, results):
                 parts.setdefault(n, []).append(r)
                 if progress is not None and len(parts[n]) == owner.count(n):
                     _report(progress, [_combine(parts[m]) if m in parts and len(parts[m]) == owner.count(m)

@@ -36,8 +36,14 @@ def input_max_many(L: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     """:func:`input_max` for a batch of nodes: ``L`` (N, m, d), ``c`` (N, m), boxes ``lo``, ``hi`` (N, d).
 
     Returns ``(values (N, m), empty (N,), points (N, m, d) or None)``; a row of an empty node
-    (its box misses ``x_k <= x_i``) holds no meaningful value.
+    (its box misses ``x_k <= x_i``) holds no meaningful value. ``i = None``: the box alone (the
+    whole-box piece), where each coordinate goes to the end its coefficient prefers.
     """
+    if i is None:
+        pos = L > 0
+        vals = np.where(pos, L, 0.0) @ hi[:, :, None] + np.where(pos, 0.0, L) @ lo[:, :, None]
+        pts = np.where(pos, hi[:, None, :], lo[:, None, :]) if points else None
+        return vals[:, :, 0] + c, np.zeros(L.shape[0], dtype=bool), pts
     t0 = np.maximum(lo[:, i], lo.max(axis=1))
     empty = t0 > hi[:, i]
     top = np.maximum(hi[:, i], t0)[:, None]  # keeps the clip below well-formed on empty nodes
@@ -228,7 +234,7 @@ def propagate_many(net, lo, hi, i: int, s: int, fix, prior=None) -> BatchBounds:
         err = _gamma(last.shape[1] + 4) * (hmax[-1] @ np.abs(last).T + np.abs(const))
         G, const, err = _backward(net, relax, hmax, G, const, err, len(net.sizes))
         G = G.copy()
-        G[:, :, i] -= s
+        G[:, :, 0 if i is None else i] -= s  # whole box (s = 1): N - max(x) <= N - x_0
         err = err + _gamma(d + 4) * (_bdot(np.abs(G), xmax) + np.abs(const))
         v, emp, x = input_max_many(G, const, lo, hi, i, points=True)
     empty |= emp

@@ -33,6 +33,7 @@ from fractions import Fraction
 import highspy
 import numpy as np
 from maxcert.verify.bab import Z3_SLICE, Incumbent, Piece, _highs, highs_model
+from maxcert.verify.linear_bounds import propagate
 from scipy.sparse import coo_matrix
 
 INF = highspy.kHighsInf
@@ -44,6 +45,8 @@ CUT_MOST = 32  # cuts added per round at most (the most violated)
 ROOT_FULL = True  # the root's LP tightening runs to its end even past the deadline (a task started late
 # still reports its root LP's bound, not one over interval bounds: 0.04-0.16 s on the d = 9 models)
 OBBT = 0  # root bound tightening on the big-M LP with cuts: rounds of cuts per bound (0: off)
+SHARE = True  # under a time limit, the tasks of a process time-share it (search_group; read by bab.run_pieces)
+IMPLY = False  # at every node, sound linear bounds under its phases fix the phases they imply
 
 
 def _levers_from_env():
@@ -449,6 +452,49 @@ def _triangles(lp, keys):
     return tri_r, tri_w
 
 
+YIELD_EVERY = 64  # LPs between turns, when several searches share a process (search_group)
+
+
+def search_group(net, dom, tasks, stop_above: bool, deadline=None) -> list:
+    """Several searches of :func:`search_phases` in this process, time-shared: each turn goes to
+    the search whose open nodes' largest LP value is highest (an unstarted one first), for
+    ``YIELD_EVERY`` LPs. So when time runs out every search has bounded its open nodes, and the
+    work went where the largest bound was. ``tasks``: ``(i, s, T, fixed)`` tuples. In error mode
+    (not ``stop_above``) a threshold raised by one search is handed to the others (any exact
+    error found is a lower bound of the sup: nodes bounded below it need no search). Once one
+    search finds a point above its threshold in ``stop_above`` mode, the others stop.
+
+    Examples
+    --------
+    >>> from maxcert.graphs.evaluate import from_layers
+    >>> from maxcert.verify.bab import Net
+    >>> from maxcert.verify.domains import UNIT
+    >>> G = from_layers([[[1, -1], [-1, 1]], [[1, 1]]], [[0, 0], [0]])   # |x0 - x1|
+    >>> rs = search_group(Net(G), UNIT, [(0, -1, Fraction(0), ()), (1, -1, Fraction(0), ())], False)
+    >>> [(r["status"], r["T"]) for r in rs]                              # max - |x0 - x1| = min <= 1
+    [('closed', Fraction(1, 1)), ('closed', Fraction(1, 1))]
+    """
+    gens = [_phases(net, dom, i, s, T, stop_above, deadline, fixed) for i, s, T, fixed in tasks]
+    out, est = [None] * len(gens), [math.inf] * len(gens)
+    live = list(range(len(gens)))
+    shared = None if stop_above else max(t[2] for t in tasks)
+    stop, started = False, set()
+    while live:
+        j = max(live, key=lambda n: (n not in started, est[n]))
+        try:
+            est[j], t = gens[j].send(None if j not in started else "stop" if stop else shared)
+            started.add(j)
+            if shared is not None and t > shared:
+                shared = t
+        except StopIteration as e:
+            out[j] = e.value
+            live.remove(j)
+            if shared is not None and e.value["T"] > shared:
+                shared = e.value["T"]
+            stop = stop or e.value["status"] == "witness"
+    return out
+
+
 def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadline=None, fixed=()):
     """Branch and bound over ReLU phases on piece (i, s); the same contract as
     :func:`maxcert.verify.bab.search_piece`.
@@ -468,6 +514,18 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
     >>> r["status"], r["T"], r["witness"]
     ('closed', Fraction(1, 1), [Fraction(1, 1), Fraction(1, 1)])
     """
+    g = _phases(net, dom, i, s, T, stop_above, deadline, fixed)
+    try:
+        while True:
+            next(g)
+    except StopIteration as e:
+        return e.value
+
+
+def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
+    """:func:`search_phases` as a generator: every ``YIELD_EVERY`` LPs it yields ``(the largest LP
+    value over its open nodes, its threshold)`` and takes back a threshold raised elsewhere (error
+    mode), None, or "stop"; it returns the result."""
     piece = Piece(net, dom, i, s)
     stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0, "cuts": 0}
     inc = Incumbent(piece, T)
@@ -497,6 +555,19 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
             elif hi == 0:
                 fix[k][j] = -1
         return fix
+
+    flat = np.array([int(np.sum(net.sizes[:k])) + j for k, j in keys], dtype=np.int64)
+
+    def implied(alo, ahi):
+        """The node's phases with those its sound linear bounds imply (p >= 0 or p <= 0 on all of
+        the node) fixed too: the LP then holds those ReLUs exactly. ``None``: the bounds prove the
+        node empty."""
+        nb = propagate(net, piece.lo, piece.hi, piece.i, piece.s, fixes(alo, ahi), bounds)
+        if nb.ub == -math.inf:
+            return None
+        lo_, up_ = np.concatenate([b[0] for b in nb.bounds])[flat], np.concatenate([b[1] for b in nb.bounds])[flat]
+        free = (alo == 0) & (ahi == 1)
+        return np.where(free & (lo_ >= 0), 1.0, alo), np.where(free & (lo_ < 0) & (up_ <= 0), 0.0, ahi)
 
     def result(status, current=None):
         if status != "unknown":
@@ -529,12 +600,23 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
             break
         lp.add_cuts(cuts)
         stats["cuts"] += len(cuts)
-    heap = [(0.0, 0, alo, ahi, None)]  # (key, tick, a lower bounds, a upper bounds, the parent's dual)
+    heap = [(-math.inf, 0, alo, ahi, None)]  # (key, tick, a lower bounds, a upper bounds, the parent's dual)
     tick = 1
     dive = None  # a child taken straight after its parent: its LP starts from the parent's basis
+    dive_key = -math.inf
+    turn = 0  # the LP count at which this search next hands control back (search_group)
     while heap or dive is not None:
         if deadline is not None and time.perf_counter() > deadline:
             return result("unknown")
+        if stats["lps"] >= turn:
+            turn = stats["lps"] + YIELD_EVERY
+            msg = yield -min(heap[0][0] if heap else math.inf, dive_key if dive is not None else math.inf), inc.T
+            if msg == "stop":
+                return result("unknown")
+            if isinstance(msg, Fraction) and not stop_above and msg > inc.T:
+                inc.T = msg
+            if deadline is not None and time.perf_counter() > deadline:
+                return result("unknown")
         if dive is not None:
             alo, ahi, ypar = dive
             dive = None
@@ -542,6 +624,12 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
             _, _, alo, ahi, ypar = heapq.heappop(heap)
         current = (alo, ahi, ypar)
         stats["nodes"] += 1
+        if IMPLY and na and stats["nodes"] > 1:
+            nxt = implied(alo, ahi)
+            if nxt is None:
+                stats["linear"] += 1
+                continue
+            alo, ahi = nxt
         r = lp.solve(alo, ahi)
         stats["lps"] += 1
         tf = float(inc.T)
@@ -616,7 +704,7 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
             lo, hi = alo.copy(), ahi.copy()
             lo[j] = hi[j] = ph
             if dive is None and DIVE:
-                dive = (lo, hi, ychild)
+                dive, dive_key = (lo, hi, ychild), key
             else:
                 heapq.heappush(heap, (key, tick, lo, hi, ychild))
                 tick += 1
