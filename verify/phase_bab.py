@@ -475,17 +475,20 @@ def search_group(net, dom, tasks, stop_above: bool, deadline=None) -> list:
     [('closed', Fraction(1, 1)), ('closed', Fraction(1, 1))]
     """
     gens = [_phases(net, dom, i, s, T, stop_above, deadline, fixed) for i, s, T, fixed in tasks]
-    out, est = [None] * len(gens), [math.inf] * len(gens)
+    out, est, cost = [None] * len(gens), [math.inf] * len(gens), [0.0] * len(gens)
     live = list(range(len(gens)))
     shared = None if stop_above else max(t[2] for t in tasks)
     stop, started = False, set()
     while live:
         j = max(live, key=lambda n: (n not in started, est[n]))
         try:
-            est[j], t = gens[j].send(None if j not in started else "stop" if stop else shared)
+            est[j], t, cost[j] = gens[j].send(None if j not in started else "stop" if stop else shared)
             started.add(j)
             if shared is not None and t > shared:
                 shared = t
+            # stop early enough that bounding every open node still ends near the limit
+            if deadline is not None and time.perf_counter() + sum(cost[n] for n in live) >= deadline:
+                stop = True
         except StopIteration as e:
             out[j] = e.value
             live.remove(j)
@@ -524,7 +527,7 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
 
 def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
     """:func:`search_phases` as a generator: every ``YIELD_EVERY`` LPs it yields ``(the largest LP
-    value over its open nodes, its threshold)`` and takes back a threshold raised elsewhere (error
+    value over its open nodes, its threshold, the seconds bounding its open nodes would take)`` and takes back a threshold raised elsewhere (error
     mode), None, or "stop"; it returns the result."""
     piece = Piece(net, dom, i, s)
     stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0, "cuts": 0}
@@ -605,12 +608,14 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
     dive = None  # a child taken straight after its parent: its LP starts from the parent's basis
     dive_key = -math.inf
     turn = 0  # the LP count at which this search next hands control back (search_group)
+    t_bound = [0.001, 1]  # seconds spent in exact bounds, and their number: what bounding the open nodes will cost
     while heap or dive is not None:
         if deadline is not None and time.perf_counter() > deadline:
             return result("unknown")
         if stats["lps"] >= turn:
             turn = stats["lps"] + YIELD_EVERY
-            msg = yield -min(heap[0][0] if heap else math.inf, dive_key if dive is not None else math.inf), inc.T
+            msg = yield (-min(heap[0][0] if heap else math.inf, dive_key if dive is not None else math.inf), inc.T,
+                         (len(heap) + 2) * t_bound[0] / max(1, t_bound[1]))
             if msg == "stop":
                 return result("unknown")
             if isinstance(msg, Fraction) and not stop_above and msg > inc.T:
@@ -657,7 +662,10 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
         else:
             _, val, v, y = r
             if val <= tf + 1e-9 * (1 + abs(tf)):
+                tb = time.perf_counter()
                 eb = lp.bound(y, alo, ahi)
+                t_bound[0] += time.perf_counter() - tb
+                t_bound[1] += 1
                 stats["dual"] += 1
                 if eb <= inc.T:
                     continue
