@@ -1,6 +1,6 @@
 """The proved bracket on the models whose exact error maxcert does not finish, against time and Gurobi.
 
-    python benchmarks/bracket_width.py [--times 5 15 30 60 120] [--gurobi-timeout 600]
+    python benchmarks/bracket_width.py [--times 15 60 120] [--gurobi-timeout 600 | --reuse-gurobi]
         [--configs '{"before": {...}, "after": {}}'] [--models NAME ...]
     python benchmarks/bracket_width.py --levers [--repeats 2]
 
@@ -12,7 +12,8 @@ model are interleaved (T by T, every configuration at each T) so that the load o
 machine falls on all of them alike. The width is ``(upper - lower) / ref``, where ref is the
 largest exact lower bound any run found (a witness's exact error; Gurobi's float value is shown
 beside it, a reference, not a proof). Gurobi (gurobi_baseline.py: the big-M MILP with interval
-bounds, 1 thread) runs once per model in its own process.
+bounds, 1 thread) runs once per model in its own process; ``--reuse-gurobi`` takes its result
+from the previous run's bracket_width.json instead (the table then says the date of that run).
 
 ``--levers`` instead times the exact error (``worst_case_error``, limit 120 s) of the d = 9 models
 maxcert decides, once per lever configuration (:data:`LEVERS`), the configurations interleaved and
@@ -35,15 +36,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MODELS = ("max_d9_32x32", "max_d9_64x64", "max_d9_32x32x32")
 # the levers as they were before issue 17's measurements (all off), beside the defaults
-CONFIGS = {"before (no cuts, root tightening cut at the deadline)": {"CUTS": 0, "OBBT": 0, "ROOT_FULL": False},
-           "after (defaults)": {}}
+CONFIGS = {"before issue 17 (no cuts, root tightening cut at the deadline, tasks in turn)":
+           {"CUTS": 0, "OBBT": 0, "ROOT_FULL": False, "SHARE": False},
+           "root cuts, tasks in turn (session 9)": {"SHARE": False},
+           "root cuts, time-shared tasks (defaults)": {}}
 
 
 DECIDED = ("max_d9_16", "max_d9_32", "max_d9_16x16")
 LEVERS = {"none (before issue 17)": {"CUTS": 0, "OBBT": 0, "NODE_CUTS": 0, "ROOT_FULL": False},
           "root cuts (kept)": {"CUTS": 10, "OBBT": 0, "NODE_CUTS": 0},
           "root cuts + OBBT with cuts": {"CUTS": 10, "OBBT": 1, "NODE_CUTS": 0},
-          "root cuts + node cuts": {"CUTS": 10, "OBBT": 0, "NODE_CUTS": 1, "CUT_MOST": 8}}
+          "root cuts + node cuts": {"CUTS": 10, "OBBT": 0, "NODE_CUTS": 1, "CUT_MOST": 8},
+          "root cuts, tasks in turn": {"CUTS": 10, "SHARE": False},
+          "root cuts + implied phases": {"CUTS": 10, "IMPLY": True}}
 
 
 def _run(name, T, levers):
@@ -100,8 +105,10 @@ def _table(data, times, configs) -> list[str]:
         ref = d["ref"]
         g = d.get("gurobi") or {}
         gcell = "-" if not g else (
-            f"{g['status']}: {g['value']:.6f} in {g['seconds']:.0f} s" if g.get("value") is not None
-            else f"{g['status']} ({g['seconds']:.0f} s)")
+            f"{g['status']}: {g['value']:.6f}" + (f", bound {g['bound']:.4f}" if g.get("bound") is not None
+                                                   and g["status"] != "optimal" else "") + f" in {g['seconds']:.0f} s"
+            if g.get("value") is not None
+            else f"{g['status']} ({g['seconds']:.0f} s)") + (f" (run of {g['date']})" if g.get("date") else "")
         for n, cfg in enumerate(configs):
             cells = []
             for t in times:
@@ -177,8 +184,10 @@ def _figure(data, times, configs, out):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--times", nargs="*", type=float, default=[5, 15, 30, 60, 120])
+    ap.add_argument("--times", nargs="*", type=float, default=[15, 60, 120])
     ap.add_argument("--gurobi-timeout", type=float, default=600.0)
+    ap.add_argument("--reuse-gurobi", action="store_true",
+                    help="take Gurobi's results from the previous bracket_width.json (it takes up to 10 min a model)")
     ap.add_argument("--configs", default=json.dumps(CONFIGS), help="JSON: label -> lever overrides")
     ap.add_argument("--models", nargs="*", default=list(MODELS))
     ap.add_argument("--out", default=str(HERE / "bracket_width"))
@@ -202,6 +211,7 @@ def main(argv=None):
                     print(name, cfg, r["status"], f"{r['seconds']:.1f}s", flush=True)
                     _write(out, doc, doc.get("times", args.times), doc.get("configs", configs))
         return 0
+    old = doc.get("brackets") or {}
     doc.update({"brackets": {}, "times": args.times, "configs": configs})
     data = doc["brackets"]
     _run(args.models[0], 1.0, {})  # a warm-up, not timed
@@ -213,8 +223,12 @@ def main(argv=None):
                 d["ref"] = max(d["ref"] or 0.0, r["lower_f"])
                 print(name, cfg, t, r["status"], r["lower_f"], r["upper_f"], f"{r['seconds']:.1f}s", flush=True)
                 _write(out, doc, args.times, configs)
-        if args.gurobi_timeout > 0:
+        if args.reuse_gurobi and (old.get(name) or {}).get("gurobi"):
+            d["gurobi"] = {**old[name]["gurobi"]}
+            d["gurobi"].setdefault("date", "2026-12-01, session 9")  # the one run before dates were kept
+        elif args.gurobi_timeout > 0:
             d["gurobi"] = _gurobi(name, args.gurobi_timeout)
+            d["gurobi"]["date"] = time.strftime("%Y-%m-%d")
             print(name, "gurobi", d["gurobi"], flush=True)
         _write(out, doc, args.times, configs)
         _figure(data, args.times, configs, out.with_suffix(".png"))

@@ -17,10 +17,14 @@ whose float margin is too thin for that by z3 (:meth:`maxcert.verify.bab.Piece.c
 Levers (module flags, measured in benchmarks/bracket_width.py; ``MAXCERT_LEVERS`` overrides them
 for A/B runs): ``CUTS`` rounds of ideal-formulation cuts at the root (kept: -20 to -40 % time on
 the decided d = 9 models), ``NODE_CUTS`` at every node (off: the growing LP costs more than the
-nodes it saves), ``OBBT`` LP bound tightening with cuts (off: -25 % nodes, more time), and
+nodes it saves), ``OBBT`` LP bound tightening with cuts at each piece's and subtree's root (on:
+tighter brackets on the undecided models for a few tenths of a second on the decided ones),
 ``ROOT_FULL`` (on: a task that starts late still gets its root bounds, so its open-node bound is
-the root LP's, not one over interval bounds). Every cut is a row proved valid in exact rationals
-(:meth:`PhaseLP._valid`) before it enters the LP, so weak duality stays exact with it.
+the root LP's, not one over interval bounds), ``SHARE`` (on: under a time limit the tasks of a
+process time-share it, :func:`search_group`) and ``IMPLY`` (off: phases implied by linear bounds
+at each node; on the d = 9 models they found none and cost time). Every cut is a row proved valid
+in exact rationals (:meth:`PhaseLP._valid`) before it enters the LP, so weak duality stays exact
+with it.
 """
 
 from __future__ import annotations
@@ -44,9 +48,9 @@ NODE_CUTS = 0  # rounds of them at every node the LP does not close (cuts are gl
 CUT_MOST = 32  # cuts added per round at most (the most violated)
 ROOT_FULL = True  # the root's LP tightening runs to its end even past the deadline (a task started late
 # still reports its root LP's bound, not one over interval bounds: 0.04-0.16 s on the d = 9 models)
-OBBT = 0  # root bound tightening on the big-M LP with cuts: rounds of cuts per bound (0: off)
+OBBT = 1  # root bound tightening on the big-M LP with cuts: rounds of cuts per bound (0: off)
 SHARE = True  # under a time limit, the tasks of a process time-share it (search_group; read by bab.run_pieces)
-IMPLY = False  # at every node, sound linear bounds under its phases fix the phases they imply
+IMPLY = False  # at every node, sound linear bounds under its phases fix the phases they imply (found none)
 
 
 def _levers_from_env():
