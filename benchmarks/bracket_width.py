@@ -1,6 +1,6 @@
 """The proved bracket on the models whose exact error maxcert does not finish, against time and Gurobi.
 
-    python benchmarks/bracket_width.py [--times 15 60 120] [--gurobi-timeout 600 | --reuse-gurobi]
+    python benchmarks/bracket_width.py [--times 60 120] [--gurobi-timeout 600 | --reuse-gurobi]
         [--configs '{"before": {...}, "after": {}}'] [--models NAME ...]
     python benchmarks/bracket_width.py --levers [--repeats 2]
 
@@ -36,19 +36,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MODELS = ("max_d9_32x32", "max_d9_64x64", "max_d9_32x32x32")
 # the levers as they were before issue 17's measurements (all off), beside the defaults
-CONFIGS = {"before issue 17 (no cuts, root tightening cut at the deadline, tasks in turn)":
-           {"CUTS": 0, "OBBT": 0, "ROOT_FULL": False, "SHARE": False},
-           "root cuts, tasks in turn (session 9)": {"SHARE": False},
-           "root cuts, time-shared tasks (defaults)": {}}
+CONFIGS = {"tasks in turn, no OBBT, diving (session 9)": {"SHARE": False, "OBBT": 0, "DIVE": True},
+           "time-shared tasks, no OBBT, diving": {"OBBT": 0, "DIVE": True},
+           "time-shared + OBBT, diving": {"DIVE": True},
+           "time-shared + OBBT, best-first (defaults)": {}}
 
 
 DECIDED = ("max_d9_16", "max_d9_32", "max_d9_16x16")
-LEVERS = {"none (before issue 17)": {"CUTS": 0, "OBBT": 0, "NODE_CUTS": 0, "ROOT_FULL": False},
-          "root cuts (kept)": {"CUTS": 10, "OBBT": 0, "NODE_CUTS": 0},
-          "root cuts + OBBT with cuts": {"CUTS": 10, "OBBT": 1, "NODE_CUTS": 0},
-          "root cuts + node cuts": {"CUTS": 10, "OBBT": 0, "NODE_CUTS": 1, "CUT_MOST": 8},
-          "root cuts, tasks in turn": {"CUTS": 10, "SHARE": False},
-          "root cuts + implied phases": {"CUTS": 10, "IMPLY": True}}
+LEVERS = {"none (before issue 17)": {"CUTS": 0, "OBBT": 0, "NODE_CUTS": 0, "ROOT_FULL": False, "SHARE": False,
+                                     "DIVE": True},
+          "root cuts": {"OBBT": 0, "DIVE": True},
+          "root cuts + node cuts": {"OBBT": 0, "NODE_CUTS": 1, "CUT_MOST": 8, "DIVE": True},
+          "root cuts + implied phases": {"OBBT": 0, "IMPLY": True, "DIVE": True},
+          "root cuts + OBBT": {"DIVE": True},
+          "root cuts + OBBT, tasks in turn": {"DIVE": True, "SHARE": False},
+          "root cuts + OBBT, best-first (defaults)": {}}
 
 
 def _run(name, T, levers):
@@ -184,7 +186,7 @@ def _figure(data, times, configs, out):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--times", nargs="*", type=float, default=[15, 60, 120])
+    ap.add_argument("--times", nargs="*", type=float, default=[60, 120])
     ap.add_argument("--gurobi-timeout", type=float, default=600.0)
     ap.add_argument("--reuse-gurobi", action="store_true",
                     help="take Gurobi's results from the previous bracket_width.json (it takes up to 10 min a model)")
