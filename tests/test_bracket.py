@@ -120,3 +120,29 @@ def test_shared_time_keeps_the_bracket_under_a_limit():
         assert abs(c.max_error - exact) < Fraction(1, 10 ** 12)
     else:
         assert c.lower_bound <= exact + Fraction(1, 10 ** 12) and exact - Fraction(1, 10 ** 12) <= c.upper_bound
+
+
+class _Recorder:
+    """A stand-in for maxcert.progress.Progress that keeps what the live line would show."""
+
+    def __init__(self):
+        self.counts, self.texts = [], []
+
+    def __call__(self, done, total=None):
+        self.counts.append((done, total))
+
+    def status(self, text):
+        self.texts.append(text)
+
+
+def test_live_line_ticks_while_processes_search_and_ends_with_the_bracket():
+    # max_d9_32x32 is undecided in 2.5 s: while the two processes search, the line's elapsed time
+    # is redrawn every second; when they end it shows all 10 pieces and the proved bracket
+    G = load_model(MODELS / "max_d9_32x32.json")
+    rec = _Recorder()
+    c = worst_case_error(G, "unit", timeout=2.5, jobs=2, progress=rec)
+    assert c.status == "UNKNOWN" and c.upper_bound is not None
+    ticks = [t for t in rec.texts if t.startswith("bracket [") and "s left" in t]
+    assert len(ticks) >= 2  # at least one redraw besides the final report
+    assert rec.counts[-1] == (10, 10)
+    assert rec.texts[-1].startswith(f"bracket [{float(c.lower_bound):.6g}, {float(c.upper_bound):.6g}]")

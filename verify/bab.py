@@ -921,20 +921,53 @@ def _merge(first, second):
     return second
 
 
-def _report(progress, results, total, t0, deadline, lower_is_T):
-    """The search's live line: pieces done, the bracket proved so far, elapsed and time left."""
-    if progress is None:
-        return
-    done = [r for r in results if r is not None]
-    progress(len(done), total)
-    ups = [r.get("upper") for r in done]
-    # error mode: a piece's T starts at an exact error found and only rises, so it is a lower bound
-    lows = [r["T"] if lower_is_T else r["best"] for r in done if (r["T"] if lower_is_T else r["best"]) is not None]
-    up = "?" if not ups or None in ups or len(done) < total else f"{float(max(ups)):.6g}"
-    low = f"{float(max(lows)):.6g}" if lows else "-"
-    now = time.perf_counter()
-    left = "" if deadline is None else f", {max(0.0, deadline - now):.0f} s left"
-    progress.status(f"bracket [{low}, {up}], {now - t0:.0f} s{left}")
+class _Live:
+    """The search's live line: pieces done and the bracket proved so far (set as tasks end), elapsed
+    and time left. While worker processes search, a thread redraws the times every second (their
+    results, and so the bracket, arrive only as tasks end). A no-op without ``progress``."""
+
+    def __init__(self, progress, total, t0, deadline, lower_is_T):
+        self.progress, self.total, self.t0, self.deadline, self.lower_is_T = progress, total, t0, deadline, lower_is_T
+        self.text = "bracket [-, ?]"
+        self._stop, self._thread = None, None
+
+    def report(self, results):
+        if self.progress is None:
+            return
+        done = [r for r in results if r is not None]
+        self.progress(len(done), self.total)
+        ups = [r.get("upper") for r in done]
+        # error mode: a piece's T starts at an exact error found and only rises, so it is a lower bound
+        key = "T" if self.lower_is_T else "best"
+        lows = [r[key] for r in done if r[key] is not None]
+        up = "?" if not ups or None in ups or len(done) < self.total else f"{float(max(ups)):.6g}"
+        low = f"{float(max(lows)):.6g}" if lows else "-"
+        self.text = f"bracket [{low}, {up}]"
+        self.draw()
+
+    def draw(self):
+        now = time.perf_counter()
+        left = "" if self.deadline is None else f", {max(0.0, self.deadline - now):.0f} s left"
+        self.progress.status(f"{self.text}, {now - self.t0:.0f} s{left}")
+
+    def __enter__(self):
+        if self.progress is not None:
+            import threading
+
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._tick, daemon=True)
+            self._thread.start()
+        return self
+
+    def _tick(self):
+        while not self._stop.wait(1.0):
+            self.draw()
+
+    def __exit__(self, *exc):
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+        return False
 
 
 def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, jobs=None, leaf_proof="dual",
@@ -953,15 +986,17 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
     jobs = jobs or os.cpu_count() or 1
     t0 = time.perf_counter()
     shared = deadline is not None and _phase_path(net, leaf_proof) and _phase_levers().SHARE
+    live = _Live(progress, len(tasks), t0, deadline, not stop_above)
     if jobs <= 1 and shared:  # under a limit, the pieces share this process's time
-        out = _group_job((G, dom, stop_above, until, tasks))
-        _report(progress, out, len(tasks), t0, deadline, not stop_above)
+        with live:
+            out = _group_job((G, dom, stop_above, until, tasks))
+        live.report(out)
         return out
     if jobs <= 1:
         out = [None] * len(tasks)
         for n, t in enumerate(tasks):
             out[n] = _job(t)
-            _report(progress, out, len(tasks), t0, deadline, not stop_above)
+            live.report(out)
         return out
     quick = [None] * len(tasks)
     t_end = time.time() + QUICK_PASS
@@ -970,7 +1005,7 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
             break
         quick[n] = _job(t[:6] + (t_end if until is None else min(until, t_end), leaf_proof))
         if quick[n]["status"] == "closed":
-            _report(progress, quick, len(tasks), t0, deadline, not stop_above)
+            live.report(quick)
         if quick[n]["status"] == "witness":
             return [r or {"status": "unknown", "best": None, "witness": None, "T": T, "nodes": 0, "z3": 0,
                           "lps": 0, "dual": 0, "linear": 0} for r in quick]
@@ -994,7 +1029,7 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
         parts = {}
         from maxcert.execution import Executor  # local processes, or the Dask cluster of use_cluster
 
-        with Executor(max_workers=min(jobs, len(redo)), mp_context=mp.get_context("spawn")) as ex:
+        with Executor(max_workers=min(jobs, len(redo)), mp_context=mp.get_context("spawn")) as ex, live:
             if shared:  # under a limit, each process time-shares a group of the tasks (search_group)
                 groups = _groups(list(range(len(redo))), ex.workers)
                 done = ex.map(_group_job, [(G, dom, stop_above, until, [redo[k] for k in g]) for g in groups])
@@ -1005,9 +1040,8 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
             for n, r in zip(owner, results):
                 parts.setdefault(n, []).append(r)
                 if progress is not None and len(parts[n]) == owner.count(n):
-                    _report(progress, [_combine(parts[m]) if m in parts and len(parts[m]) == owner.count(m)
-                                       else (quick[m] if m not in todo else None) for m in range(len(tasks))],
-                            len(tasks), t0, deadline, not stop_above)
+                    live.report([_combine(parts[m]) if m in parts and len(parts[m]) == owner.count(m)
+                                 else (quick[m] if m not in todo else None) for m in range(len(tasks))])
         for n, rs in parts.items():
             r = _combine(rs)
             quick[n] = r if quick[n] is None else _merge(quick[n], r)
