@@ -219,6 +219,7 @@ class Report:
 
 def bench_models(rep: Report, args):
     from maxcert.graphs import load_model
+    from maxcert.verify.certificates import outward
     from maxcert.verify.certify import certify, worst_case_error
 
     names = sorted(p.stem for p in (HERE / "models").glob("*.json"))
@@ -233,12 +234,14 @@ def bench_models(rep: Report, args):
         tw = time.perf_counter() - t0
         exact = w.status == "COMPUTED"
         e = w.max_error if exact else w.lower_bound
-        label = f"sup error = {float(e):.6f}" if exact else f"sup error >= {float(e):.6f}"
+        up = None if exact else w.upper_bound  # the proved bracket's upper end on a timeout
+        label = (f"sup error = {float(e):.6f}" if exact else f"sup error >= {float(e):.6f}" if up is None
+                 else f"{outward(e, False)} <= sup error <= {outward(up, True)} (proved bracket)")
         rep.add("models", [name, label, _fmt("COMPUTED" if exact else "UNKNOWN", tw, args.timeout),
                            "-", "-", "-", "-"])
         print(name, w.status, float(e), f"{tw:.1f}s", flush=True)
         if not args.no_milp:
-            _milp_row(rep, args, name, exact, e, tw)
+            _milp_row(rep, args, name, exact, e, tw, up)
         for tag, eps in (("eps = e (1 + 1e-6)", e * (1 + Fraction(1, 10**6))),
                          ("eps = e (1 - 1e-6)", e * (1 - Fraction(1, 10**6)))):
             t0 = time.perf_counter()
@@ -273,7 +276,9 @@ def _values(name, st, val, bnd, exact, e):
     return f"{name} {found}, its bound {bnd:.4f}"
 
 
-def _milp_row(rep: Report, args, name, exact: bool, e, tw: float):
+def _milp_row(rep: Report, args, name, exact: bool, e, tw: float, up=None):
+    from maxcert.verify.certificates import outward
+
     path = str(HERE / "models" / f"{name}.json")
     ours = ("COMPUTED" if exact else "UNKNOWN", tw)
     cells, notes = [], []
@@ -284,7 +289,8 @@ def _milp_row(rep: Report, args, name, exact: bool, e, tw: float):
         cells += [cell, _ratio(ours, theirs)]
         notes.append(_values(solver, *r[:3], exact, e))
         print(" ", solver, *r, flush=True)
-    vals = "; ".join(notes) + "; maxcert " + (f"{float(e):.6f} (exact)" if exact else f"found {float(e):.6f}")
+    vals = "; ".join(notes) + "; maxcert " + (f"{float(e):.6f} (exact)" if exact else f"found {float(e):.6f}" if up is None
+                                               else f"proved bracket [{outward(e, False)}, {outward(up, True)}]")
     rep.add("milp", [name, _fmt(*ours, args.timeout), *cells, vals])
 
 

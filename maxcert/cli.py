@@ -314,8 +314,10 @@ def _bracket(cert) -> str:
     lo = cert.lower_bound
     if cert.upper_bound is None:
         return f"max error >= {lo} (= {float(lo):.6g}); no proved upper bound" if lo is not None else "no bounds"
+    from maxcert.verify.certificates import outward
+
     up = cert.upper_bound
-    return (f"proved bracket {lo} <= sup |N - max| <= {up} (= [{float(lo):.6g}, {float(up):.6g}])"
+    return (f"proved bracket {lo} <= sup |N - max| <= {up} (= [{outward(lo, False)}, {outward(up, True)}])"
             if lo is not None else f"sup |N - max| <= {up}")
 
 

@@ -92,8 +92,9 @@ def test_group_under_a_limit_bounds_every_task():
     net, pieces = _pieces16()
     exact = Fraction(worst_case_error(load_model(MODELS / "max_d9_16.json"), "unit", jobs=1).max_error)
     rs = search_group(net, UNIT, [(i, s, Fraction(0), ()) for i, s in pieces], False, time.perf_counter() + 0.6)
-    assert all(r["nodes"] > 0 or r["status"] == "closed" for r in rs)
     assert all(r["upper"] is not None for r in rs)
+    # shared, not in turn: the first piece (the whole box, the largest search) did not take it all
+    assert sum(r["nodes"] > 0 for r in rs) >= 2
     assert max(r["upper"] for r in rs) >= exact  # the bracket holds the exact value
     assert all(r["T"] <= exact for r in rs)
 
@@ -111,8 +112,8 @@ def test_group_stops_the_others_on_a_witness():
 
 
 def test_shared_time_keeps_the_bracket_under_a_limit():
-    # worst_case_error under a limit goes through the groups (one per process); its bracket
-    # contains the value computed without a limit
+    # worst_case_error under a limit goes through the groups (one per process, mostly root work
+    # in 1 s); its bracket contains the value computed without a limit
     G = load_model(MODELS / "max_d9_32.json")
     c = worst_case_error(G, "unit", timeout=1.0, jobs=2)
     exact = Fraction(4462887106882058, 10 ** 16)  # benchmarks/RESULTS.md: 0.446289 (max_d9_32)
@@ -126,23 +127,29 @@ class _Recorder:
     """A stand-in for maxcert.progress.Progress that keeps what the live line would show."""
 
     def __init__(self):
-        self.counts, self.texts = [], []
+        self.counts, self.texts, self.ticker = [], [], []
 
     def __call__(self, done, total=None):
         self.counts.append((done, total))
 
     def status(self, text):
+        import threading
+
         self.texts.append(text)
+        if threading.current_thread() is not threading.main_thread():
+            self.ticker.append(text)
 
 
 def test_live_line_ticks_while_processes_search_and_ends_with_the_bracket():
     # max_d9_32x32 is undecided in 2.5 s: while the two processes search, the line's elapsed time
     # is redrawn every second; when they end it shows all 10 pieces and the proved bracket
     G = load_model(MODELS / "max_d9_32x32.json")
+    from maxcert.verify.certificates import outward
+
     rec = _Recorder()
     c = worst_case_error(G, "unit", timeout=2.5, jobs=2, progress=rec)
     assert c.status == "UNKNOWN" and c.upper_bound is not None
-    ticks = [t for t in rec.texts if t.startswith("bracket [") and "s left" in t]
-    assert len(ticks) >= 2  # at least one redraw besides the final report
+    assert any(t.startswith("bracket [") and "s left" in t for t in rec.ticker)  # redrawn by the ticker thread
     assert rec.counts[-1] == (10, 10)
-    assert rec.texts[-1].startswith(f"bracket [{float(c.lower_bound):.6g}, {float(c.upper_bound):.6g}]")
+    # both ends rounded outward: the line never shows a bracket narrower than the proved one
+    assert rec.texts[-1].startswith(f"bracket [{outward(c.lower_bound, False)}, {outward(c.upper_bound, True)}]")

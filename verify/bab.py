@@ -940,8 +940,10 @@ class _Live:
         # error mode: a piece's T starts at an exact error found and only rises, so it is a lower bound
         key = "T" if self.lower_is_T else "best"
         lows = [r[key] for r in done if r[key] is not None]
-        up = "?" if not ups or None in ups or len(done) < self.total else f"{float(max(ups)):.6g}"
-        low = f"{float(max(lows)):.6g}" if lows else "-"
+        from maxcert.verify.certificates import outward  # rounded outward: the line never claims more than is proved
+
+        up = "?" if not ups or None in ups or len(done) < self.total else outward(max(ups), True)
+        low = outward(max(lows), False) if lows else "-"
         self.text = f"bracket [{low}, {up}]"
         self.draw()
 
@@ -1032,12 +1034,13 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
         with Executor(max_workers=min(jobs, len(redo)), mp_context=mp.get_context("spawn")) as ex, live:
             if shared:  # under a limit, each process time-shares a group of the tasks (search_group)
                 groups = _groups(list(range(len(redo))), ex.workers)
-                done = ex.map(_group_job, [(G, dom, stop_above, until, [redo[k] for k in g]) for g in groups])
-                by_task = {k: r for g, rs in zip(groups, done) for k, r in zip(g, rs)}
-                results = [by_task[k] for k in range(len(redo))]
+                done = ex.map(_group_job, [(G, dom, stop_above, until, [redo[k] for k in g]) for g in groups],
+                              ordered=False)
+                results = ((k, r) for gi, rs in done for k, r in zip(groups[gi], rs))
             else:
-                results = ex.map(_job, redo)
-            for n, r in zip(owner, results):
+                results = ex.map(_job, redo, ordered=False)
+            for k, r in results:  # as they finish: the live line follows
+                n = owner[k]
                 parts.setdefault(n, []).append(r)
                 if progress is not None and len(parts[n]) == owner.count(n):
                     live.report([_combine(parts[m]) if m in parts and len(parts[m]) == owner.count(m)

@@ -11,6 +11,26 @@ CERTIFIED, REFUTED, UNKNOWN, COMPUTED = "CERTIFIED", "REFUTED", "UNKNOWN", "COMP
 UNBOUNDED = "unbounded"
 
 
+def outward(v, up: bool, sig: int = 6) -> str:
+    """``v`` in decimal with about ``sig`` significant digits, rounded up (``up``) or down, never to
+    nearest: a displayed bracket then still contains the proved one.
+
+    >>> outward(Fraction(2, 3), True), outward(Fraction(2, 3), False), outward(0, True)
+    ('0.666667', '0.666666', '0')
+    >>> outward(Fraction(-1, 3), True)
+    '-0.333333'
+    """
+    import math
+
+    v = Fraction(v)
+    if v == 0:
+        return "0"
+    e = math.floor(math.log10(abs(float(v))))  # near a power of 10 it may be off by one: one digit more or fewer
+    scale = Fraction(10) ** (sig - 1 - e)
+    n = math.ceil(v * scale) if up else math.floor(v * scale)
+    return f"{float(n / scale):.{sig + 1}g}"  # the digits of n / scale exactly: no second rounding
+
+
 def _q(v):
     if v is None or isinstance(v, str):
         return v

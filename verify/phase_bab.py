@@ -602,6 +602,8 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
         elif (bounds[k][0][j] >= 0) != bool(ph):  # stable against the fixed phase
             return result("closed")
     for _ in range(CUTS):
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         r0 = lp.solve(alo, ahi)
         cuts = lp.separate(r0[2], most=CUT_MOST) if r0[0] == "optimal" else []
         if not cuts:
