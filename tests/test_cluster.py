@@ -206,6 +206,7 @@ def _bab_tasks():
     return tasks
 
 
+@pytest.mark.slow  # in CI's slow step
 def test_search_subtrees_on_the_cluster_are_identical(dask):
     from maxcert.verify.bab import _job
 
