@@ -125,6 +125,7 @@ def test_sizes_match_the_reference_counter():
             assert fast.size(betas) == ref.size(betas), R
 
 
+@pytest.mark.slow  # in CI's slow step
 def test_sweep_on_the_cluster_is_identical(dask, tmp_path, run_cli):
     local = T.pareto_sweep(8, jobs=1)
     assert T.pareto_sweep(8, jobs=2, batch=8) == local
@@ -146,6 +147,7 @@ def test_sweep_on_the_cluster_is_identical(dask, tmp_path, run_cli):
     assert not list(tmp_path.glob("*.partial.jsonl"))  # the progress file goes once the result is written
 
 
+@pytest.mark.slow  # in CI's slow step
 def test_sweep_resumes_without_redoing_finished_sets(tmp_path, monkeypatch, run_cli):
     d, B = 9, 16
     straight = T.pareto_sweep(d, jobs=1, batch=B)
