@@ -1021,7 +1021,7 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
             if t[2] is None:
                 from maxcert.verify.phase_bab import root_branches
 
-                keys = root_branches(Net(G), dom, None, 1, SUBTREE_BITS + max(0, (jobs - 1).bit_length() - 1))
+                keys = root_branches(net, dom, None, 1, SUBTREE_BITS + max(0, (jobs - 1).bit_length() - 1))
                 subtrees = [tuple(zip(keys, combo)) for combo in product((1, 0), repeat=len(keys))]
             else:
                 subtrees = [None]
