@@ -259,41 +259,40 @@ class _Emitter:
                self.const(np.array([hi], np.int64), f"{what}_end"), self.const(np.array([axis], np.int64), f"{what}_axis")]
         return self.node("Slice", ins, what)
 
+    def matrix(self, M: np.ndarray, what: str) -> str:
+        """A constant matrix in the pool's element type (entries 0, +-1, +-1/2: exact in every float)."""
+        return self.const(np.asarray(M, dtype=_np_type(self.elem_type)), what)
+
+    def add(self, a: str, b: str, what: str) -> str:
+        # onnxruntime runs no Add/Sub below opset 7: Sum and Neg there
+        return self.node("Add", [a, b], what) if self.opset >= 7 else self.node("Sum", [a, b], what)
+
+    def sub(self, a: str, b: str, what: str) -> str:
+        if self.opset >= 7:
+            return self.node("Sub", [a, b], what)
+        return self.node("Sum", [a, self.node("Neg", [b], f"{what}_neg")], what)
+
+    def max_gadget(self, a: str, b: str, gadget: str, what: str) -> str:
+        """Elementwise max(a, b) in one Relu layer without a skip connection (relu3 or relu4)."""
+        if gadget == "relu3":
+            return _max2_tensors(self, a, b, what)
+        dif = self.node("Sum", [a, self.node("Neg", [b], f"{what}_neg_b")], f"{what}_a_minus_b")
+        s = self.node("Sum", [a, b], f"{what}_a_plus_b")
+        r1 = self.node("Relu", [dif], f"{what}_relu_diff")
+        r2 = self.node("Relu", [self.node("Neg", [dif], f"{what}_b_minus_a")], f"{what}_relu_rdiff")
+        r3 = self.node("Relu", [s], f"{what}_relu_sum")
+        r4 = self.node("Relu", [self.node("Neg", [s], f"{what}_neg_sum")], f"{what}_relu_negsum")
+        tot = self.node("Sum", [r1, r2, r3, self.node("Neg", [r4], f"{what}_minus_r4")], f"{what}_twice_max")
+        return self.node("Mul", [tot, self.scalar(0.5, f"{what}_half")], f"{what}_max")
+
+    def carry(self, c: str, what: str) -> str:
+        return _carry_tensor(self, c, what)
+
     def scalar(self, value: float, what: str) -> str:
         from onnx import helper
 
         dtype = helper.tensor_dtype_to_np_dtype(self.elem_type)
         return self.const(np.array(value, dtype=dtype), what)
-
-
-def _max_level(E: _Emitter, V: str, m: int, axis: int, gadget: str, lvl: int) -> str:
-    """One ReLU layer of the tree: m elements on the last axis -> ceil(m / 2)."""
-    h = m // 2
-    A = E.slice_last(V, axis, 0, h, f"l{lvl}_a")
-    B = E.slice_last(V, axis, h, 2 * h, f"l{lvl}_b")
-    # Sum and Neg instead of Add and Sub: onnxruntime runs no Add/Sub/Mul below opset 7
-    if gadget == "relu3":  # relu(a - b) + relu(b) - relu(-b)
-        nb = E.node("Neg", [B], f"l{lvl}_neg_b")
-        r1 = E.node("Relu", [E.node("Sum", [A, nb], f"l{lvl}_a_minus_b")], f"l{lvl}_relu_diff")
-        r2 = E.node("Relu", [B], f"l{lvl}_relu_b")
-        r3 = E.node("Relu", [nb], f"l{lvl}_relu_negb")
-        out = E.node("Sum", [r1, r2, E.node("Neg", [r3], f"l{lvl}_minus_relu_negb")], f"l{lvl}_max")
-    else:  # (relu(a - b) + relu(b - a) + relu(a + b) - relu(-a - b)) / 2
-        dif = E.node("Sum", [A, E.node("Neg", [B], f"l{lvl}_neg_b")], f"l{lvl}_a_minus_b")
-        s = E.node("Sum", [A, B], f"l{lvl}_a_plus_b")
-        r1 = E.node("Relu", [dif], f"l{lvl}_relu_diff")
-        r2 = E.node("Relu", [E.node("Neg", [dif], f"l{lvl}_b_minus_a")], f"l{lvl}_relu_rdiff")
-        r3 = E.node("Relu", [s], f"l{lvl}_relu_sum")
-        r4 = E.node("Relu", [E.node("Neg", [s], f"l{lvl}_neg_sum")], f"l{lvl}_relu_negsum")
-        tot = E.node("Sum", [r1, r2, r3, E.node("Neg", [r4], f"l{lvl}_minus_r4")], f"l{lvl}_twice_max")
-        out = E.node("Mul", [tot, E.scalar(0.5, f"l{lvl}_half")], f"l{lvl}_max")
-    if m % 2 == 0:
-        return out
-    C = E.slice_last(V, axis, 2 * h, m, f"l{lvl}_c")
-    rn = E.node("Relu", [E.node("Neg", [C], f"l{lvl}_neg_c")], f"l{lvl}_relu_negc")
-    carried = E.node("Sum", [E.node("Relu", [C], f"l{lvl}_relu_c"), E.node("Neg", [rn], f"l{lvl}_minus_relu_negc")],
-                     f"l{lvl}_carry")
-    return E.node("Concat", [out, carried], f"l{lvl}_next", axis=axis)
 
 
 def _selection(spec: PoolSpec, X: str, E: _Emitter) -> str:
@@ -307,16 +306,60 @@ def _selection(spec: PoolSpec, X: str, E: _Emitter) -> str:
     return E.node("Reshape", [V, E.const(np.array([0] * (2 + r) + [spec.size], np.int64), "rows_shape")], "rows")
 
 
-def replacement_nodes(spec: PoolSpec, X: str, Y: str, E: _Emitter, gadget: str = "relu3") -> list:
-    """The nodes computing ``Y = MaxPool(X)`` for ``spec`` (X of rank 2 + r), appended to E."""
+def axis_intervals(spec: PoolSpec, j: int) -> list:
+    """Each output's unpadded window on axis j as ``(first position, count)`` (a progression of step
+    ``dilations[j]``).
+
+    Examples
+    --------
+    >>> spec = PoolSpec.from_attributes({"kernel_shape": [3], "strides": [2], "pads": [1, 1]}, [5])
+    >>> axis_intervals(spec, 0)             # windows {0, 1}, {1, 2, 3}, {3, 4}
+    [(0, 2), (1, 3), (3, 2)]
+    """
+    K, O, dil = spec.kernel[j], spec.out[j], spec.dilations[j]
+    start = np.arange(O, dtype=np.int64) * spec.strides[j] - spec.pads_begin[j]
+    lo = np.maximum(0, -(start // dil))  # first kernel offset inside the input
+    hi = np.minimum(K - 1, (spec.inp[j] - 1 - start) // dil)  # last kernel offset inside
+    if O and (hi < lo).any():
+        raise PoolError(f"a window on spatial axis {j} holds padding only")
+    return [(int(s + a * dil), int(b - a + 1)) for s, a, b in zip(start, lo, hi)]
+
+
+def pool_plan(spec: PoolSpec):
+    """The separable, shared plan of a pool (:func:`maxcert.graphs.pool_plan.plan_pool`)."""
+    from maxcert.graphs.pool_plan import plan_pool
+
     r = len(spec.inp)
-    V = _selection(spec, X, E)
-    m, lvl, axis = spec.size, 0, 2 + r
-    while m > 1:
-        V = _max_level(E, V, m, axis, gadget, lvl)
-        m, lvl = m - m // 2, lvl + 1
-    E.node("Reshape", [V, E.const(np.array([0] * (2 + r), np.int64), "out_shape")], "out", output=Y)
+    return plan_pool([axis_intervals(spec, j) for j in range(r)], spec.inp, spec.dilations)
+
+
+def replacement_nodes(spec: PoolSpec, X: str, Y: str, E: _Emitter, form: str = "residual", gadget: str = "relu3",
+                      ops: str = "portable", lead=(1, 1), plan=None) -> list:
+    """The nodes computing ``Y = MaxPool(X)`` for ``spec`` (X of rank 2 + r), appended to E:
+    the separable plan in the given form and op set (:mod:`maxcert.graphs.pool_emit`)."""
+    from maxcert.graphs.pool_emit import emit_fast, emit_portable
+
+    plan = plan or pool_plan(spec)
+    if ops == "portable":
+        emit_portable(E, plan, X, Y, list(lead), list(spec.inp), form, gadget)
+    else:
+        emit_fast(E, plan, X, Y, len(spec.inp), form, gadget)
+    _fold_identity(E.nodes, Y)
     return E.nodes
+
+
+def _fold_identity(nodes: list, Y: str) -> None:
+    """A closing Identity writes Y from a tensor only it reads: let that tensor's node write Y."""
+    last = nodes[-1]
+    if last.op_type != "Identity" or len(nodes) < 2:
+        return
+    src = last.input[0]
+    readers = [n for n in nodes[:-1] if src in n.input]
+    prod = [n for n in nodes[:-1] if src in n.output]
+    if readers or not prod:
+        return
+    prod[0].output[:] = [Y if t == src else t for t in prod[0].output]
+    nodes.pop()
 
 
 def _max2_tensors(E: _Emitter, A: str, B: str, what: str) -> str:
@@ -440,6 +483,9 @@ class PoolSite:
     nodes: list  # names of the nodes added
     note: str = ""
     approx: dict | None = None  # for an approximated pool: L, R, betas, E (on [0,1]^d), range
+    form: str = "residual"
+    ops: str = "portable"
+    plan: object = None  # the PoolPlan an exact pool was written from (a recipe; the proof reads the model)
 
     @property
     def d(self) -> int:
@@ -451,8 +497,16 @@ class PoolSite:
         return math.prod(lead) * math.prod(self.spec.out)
 
 
-def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_=None):
+def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_=None, form: str = "residual",
+                  ops: str = "portable"):
     """Replace every MaxPool of an ``onnx.ModelProto`` by the Relu network of :func:`replacement_nodes`.
+
+    ``form`` is ``residual`` (one ReLU per pairwise max, skip connections) or ``mlp`` (plain layers,
+    the ``gadget`` relu3 or relu4); ``ops`` is ``portable`` (Reshape, MatMul, Relu, Add, Transpose:
+    what verifiers and secure-inference frameworks read) or ``fast`` (Gather, Sub, Relu, Add, Concat,
+    for onnxruntime). A portable pool whose constant matrices would hold more than
+    ``pool_emit.PORTABLE_MATRIX_LIMIT`` entries, or whose channel count is symbolic, is written in
+    the fast op set instead, and its site's ``note`` says so.
 
     Returns ``(new_model, sites)``; the input model is not changed. Every other node, initializer,
     input, output, name, shape and element type stays as it was.
@@ -468,8 +522,14 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
     """
     import onnx
 
+    from maxcert.graphs.pool_emit import FORMS, OPSETS
+
     if gadget not in GADGETS:
         raise PoolError(f"unknown gadget {gadget!r}; choose relu3 or relu4")
+    if form not in FORMS:
+        raise PoolError(f"unknown form {form!r}; choose {' or '.join(FORMS)}")
+    if ops not in OPSETS:
+        raise PoolError(f"unknown op set {ops!r}; choose {' or '.join(OPSETS)}")
     range_of = _check_depth(depth, range_)
     g = model.graph
     _refuse_nested(g)
@@ -520,12 +580,39 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
         else:
             approx = None
             E = _Emitter(f"{label}/relu_max", opset, elem, taken)
-            nodes = replacement_nodes(spec, X, Y, E, gadget)
+            plan = pool_plan(spec)
+            use, why = _op_set(ops, plan, dims, form)
+            if use == "fast" and form == "mlp" and gadget == "relu4" and opset < 7:
+                raise PoolError(f"MaxPool {label!r}: the relu4 gadget in the fast op set needs opset >= 7 (Mul), "
+                                f"the model has {opset}")
+            if why:
+                note = (note + "; " if note else "") + why
+            nodes = replacement_nodes(spec, X, Y, E, form, gadget, use, (dims[0] or 1, dims[1]), plan)
         new.graph.node.extend(nodes)
-        sites.append(PoolSite(label, i, X, Y, dims, elem, spec, [m.name for m in nodes], note, approx))
+        site = PoolSite(label, i, X, Y, dims, elem, spec, [m.name for m in nodes], note, approx)
+        if approx is None:
+            site.form, site.ops, site.plan = form, use, plan
+        sites.append(site)
     if range_of is not None and range_of.unused([s.node for s in sites]):
         raise PoolError(f"a range names no MaxPool of the model: {', '.join(range_of.unused([s.node for s in sites]))}")
     return new, sites
+
+
+def _op_set(ops: str, plan, dims: list, form: str) -> tuple:
+    """The op set a pool is written in, and why it differs from the one asked for (or "")."""
+    from maxcert.graphs.pool_emit import PORTABLE_MATRIX_LIMIT, portable_entries
+
+    if ops != "portable":
+        return ops, ""  # (relu4's halving needs Mul: opset >= 7, checked by the caller)
+    if dims[1] is None:
+        return "fast", "written with the fast op set: its channel count is symbolic (portable Reshapes need sizes)"
+    entries = portable_entries(plan, form)
+    if entries > PORTABLE_MATRIX_LIMIT:
+        return "fast", (f"written with the fast op set: the portable form's constant matrices would hold "
+                        f"{entries} entries (limit {PORTABLE_MATRIX_LIMIT})")
+    if dims[0] is None:
+        return ops, "portable Reshapes fix the batch to 1 (the model's batch is symbolic)"
+    return ops, ""
 
 
 MAX_SUBSETS = 20000  # subpool maxima of one approximator: beyond this the network is too wide to emit

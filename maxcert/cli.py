@@ -165,22 +165,32 @@ def build_parser() -> argparse.ArgumentParser:
     rw = sub.add_parser(
         "rewrite", help="replace every MaxPool of an ONNX model by a ReLU network, each one certified",
         description="Replace every MaxPool node of an ONNX model by standard ONNX ops whose only "
-                    "nonlinearity is Relu (Gather/Transpose/Reshape select each window, a tree of pairwise "
-                    "maxima over Slice/Sum/Neg/Relu/Concat reduces it: ceil(log2 d) Relu layers for a window "
-                    "of d). Nothing else in the model changes. Each replacement is certified on the pool's "
-                    "real input shape: at every output position, for every real input, it outputs exactly "
-                    "the max over that position's window of unpadded inputs (ONNX pads MaxPool with -inf). "
-                    "The proof reads the written model: onnxruntime labels the selection with x_i = i, the "
-                    "windows are checked in exact integers, and the row network is proved equal to max on "
-                    "all of R^d by z3 in exact rationals. It speaks of real arithmetic: the rewritten "
+                    "nonlinearity is Relu: one spatial axis at a time (rows, then columns), pairwise maxima "
+                    "max(a, b) = b + relu(a - b) shared by overlapping windows, ceil(log2 K) Relu layers per "
+                    "axis of kernel K. By default only ops that Marabou, auto_LiRPA and CrypTen read (Reshape "
+                    "with explicit sizes, MatMul by constant matrices, Relu, Add, Transpose); --ops fast "
+                    "writes Gather/Sub/Add/Concat for onnxruntime; --form mlp writes plain layers without "
+                    "skip connections (relu3/relu4 gadgets). Nothing else in the model changes. Each "
+                    "replacement is certified on the pool's real input shape: at every output position, for "
+                    "every real input, it outputs exactly the max over that position's window of unpadded "
+                    "inputs (ONNX pads MaxPool with -inf). The proof reads the written model stage by stage: "
+                    "layout stages labelled by onnxruntime, each output of each line network proved the max "
+                    "of the inputs it reads by z3 in exact rationals, and the composed windows checked equal "
+                    "to the pool's in exact integers. It speaks of real arithmetic: the rewritten "
                     "model's float outputs differ from the original's by rounding only. Exit 0: every pool "
                     "CERTIFIED; 2: some pool UNKNOWN (the model is still written); 3: bad input, nothing "
                     "written.")
     rw.add_argument("model", metavar="MODEL.onnx", help="the ONNX model to rewrite")
     rw.add_argument("-o", "--output", required=True, metavar="OUT.onnx", help="where to write the rewritten model")
+    rw.add_argument("--form", choices=["residual", "mlp"], default="residual",
+                    help="residual (default): max(a, b) = b + relu(a - b), one ReLU per pairwise max; mlp: plain "
+                         "layers with no skip connection, each max a --gadget and each carried value 2 ReLUs")
     rw.add_argument("--gadget", choices=["relu3", "relu4"], default="relu3",
-                    help="pairwise max: relu3 = relu(a-b) + relu(b) - relu(-b) (3 ReLUs, default), "
+                    help="with --form mlp: relu3 = relu(a-b) + relu(b) - relu(-b) (3 ReLUs, default), "
                          "relu4 = the paper's symmetric form (4 ReLUs)")
+    rw.add_argument("--ops", choices=["portable", "fast"], default="portable",
+                    help="portable (default): Reshape/MatMul/Relu/Add/Transpose, read by Marabou, auto_LiRPA and "
+                         "CrypTen; fast: Gather/Sub/Relu/Add/Concat, for onnxruntime")
     rw.add_argument("--json", metavar="REPORT", help="write the report (one object, a 'pools' entry per MaxPool)")
     rw.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
                     help="give up certifying after S seconds in all: pools not proved are UNKNOWN, exit 2")
@@ -544,19 +554,27 @@ def cmd_rewrite(args):
     if (args.depth is None) != (rng is None):
         raise UsageError("maxcert rewrite: --depth L and --range LO,HI go together")
     model = load_onnx(args.model)
+    if args.gadget != "relu3" and args.form != "mlp":
+        raise UsageError("maxcert rewrite: --gadget goes with --form mlp (the residual form needs no gadget)")
     new, report = rewrite(model, args.gadget, timeout=args.timeout, jobs=args.jobs, depth=args.depth, range=rng,
-                          progress=None if args.quiet else _progress("pools certified"))
+                          progress=None if args.quiet else _progress("pools certified"), form=args.form, ops=args.ops)
     report = {"model": args.model, "output": args.output, **report}
     onnx.save(new, args.output)
     for p in report["pools"]:
         shape = "x".join(map(str, p["attributes"]["kernel_shape"]))
         how = f"{p['relu_layers']} Relu layers, {p['relus']} ReLUs" if p["relus"] is not None else "not built"
+        if p.get("relus_per_output") is not None:
+            how += f" ({p['relus_per_output']:g} per output)"
+        if p.get("ops") and p["ops"] != args.ops:
+            how += f", {p['ops']} ops"
         why = f" ({p['reason']})" if p.get("reason") else ""
         if p.get("certified_error") is not None:
             why = (f" |error| <= {p['certified_error']} for inputs in [{p['range'][0]}, {p['range'][1]}]"
                    f" (depth-{p['depth']} approximator, E(d,L) = {p['E']})") + why
         print(f"{p['node']}: {shape} window of {p['window']} over {p['outputs']} outputs -> {how}: "
               f"{p['status']}{why}")
+        if p.get("note"):
+            print(f"  note: {p['note']}")
     n, ok = len(report["pools"]), sum(p["status"] == "CERTIFIED" for p in report["pools"])
     if n == 0:
         print(f"no MaxPool in {args.model}; wrote an unchanged copy to {args.output}")

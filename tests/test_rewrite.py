@@ -4,6 +4,7 @@ The expected outputs come from onnxruntime running the original MaxPool (an inde
 implementation); hand-computed windows where stated.
 """
 
+import itertools
 import json
 import math
 import subprocess
@@ -15,7 +16,7 @@ import onnxruntime as ort
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from maxcert.graphs.pools import PoolSpec, layer_windows, max_type_ops, rewrite_model, tree_relus
+from maxcert.graphs.pools import PoolSpec, layer_windows, max_type_ops, pool_plan, rewrite_model, window_axis
 from maxcert.verify.pools import certify_site, rewrite
 
 NEWEST = onnx.defs.onnx_opset_version()
@@ -71,21 +72,68 @@ CASES = [  # (id, input shape, opset, attributes): every attribute of the issue'
 ]
 
 
+FORMS = [("residual", "portable", "relu3"), ("residual", "fast", "relu3"), ("mlp", "portable", "relu3"),
+         ("mlp", "portable", "relu4"), ("mlp", "fast", "relu3")]
+PORTABLE_OPS = {"Constant", "Reshape", "MatMul", "Relu", "Add", "Transpose"}  # what Marabou, auto_LiRPA, CrypTen read
+
+
+def valid_window_sizes(spec):
+    """The number of unpadded inputs of every output window, from the per-axis windows."""
+    return [math.prod(len(window_axis(spec, j, o)) for j, o in enumerate(pos))
+            for pos in itertools.product(*[range(n) for n in spec.out])]
+
+
+@pytest.mark.parametrize("form,ops,gadget", FORMS, ids=["-".join(f) for f in FORMS])
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_rewrite_matches_onnxruntime_and_is_certified(case):
+def test_rewrite_matches_onnxruntime_and_is_certified(case, form, ops, gadget):
     _, shape, opset, attrs = case
     m = pool_model(shape, opset, **attrs)
-    new, report = rewrite(m)
+    new, report = rewrite(m, gadget=gadget, form=form, ops=ops)
     assert report["status"] == "CERTIFIED", report
     (pool,) = report["pools"]
-    assert pool["status"] == "CERTIFIED" and "z3 UNSAT" in pool["method"]
-    d = math.prod(attrs["kernel_shape"])
-    assert pool["window"] == d and pool["relu_layers"] == (d - 1).bit_length()  # tree depth ceil(log2 d)
-    assert pool["relus"] == tree_relus(d) * pool["outputs"]
+    assert pool["status"] == "CERTIFIED" and "z3 UNSAT" in pool["method"] and pool["ops"] == ops
+    spec = PoolSpec.from_attributes(attrs, shape[2:])
+    # depth: one pass per axis, ceil(log2 K_j) Relu layers each (fewer where every window is shorter)
+    assert pool["relu_layers"] <= sum((k - 1).bit_length() for k in spec.kernel)
+    # the ReLUs the proof counts on the written model equal the plan's own count (an independent sum)
+    plan = pool_plan(spec)
+    per_line = {"residual": lambda ap: ap.relus, "mlp": lambda ap: ap.relus_mlp(gadget)}[form]
+    assert pool["relus"] == shape[0] * shape[1] * sum(per_line(ap) * k for (_, ap), k in zip(plan.passes, plan.lines))
+    if form == "residual":  # at most d - 1 per window of d, before any sharing
+        assert pool["relus"] <= shape[0] * shape[1] * sum(d - 1 for d in valid_window_sizes(spec))
+    ops_used = {n.op_type for n in new.graph.node}
+    if ops == "portable" and opset >= 7:
+        assert ops_used <= PORTABLE_OPS, ops_used
+        rank = len(shape)
+        for n in new.graph.node:
+            if n.op_type == "Reshape":
+                const = next(c for c in new.graph.node if c.output[0] == n.input[1])
+                dims = numpy_helper.to_array(const.attribute[0].t)
+                assert (dims > 0).all() and len(dims) <= rank  # explicit sizes, no 0 or -1, no higher rank
     assert max_type_ops(new) == [] and not any(n.op_type == "MaxPool" for n in new.graph.node)
     onnx.checker.check_model(new)
     for kind, x in inputs(shape).items():
         assert_same(run(new, x), run(m, x))
+
+
+def test_resnet_pool_costs_six_relus_per_output_in_the_limit():
+    # ResNet-50's pool: 3x3 stride 2 pads 1 on 112x112, 64 channels. Per channel: 112 rows x 111 pairwise
+    # maxima (55 windows of 3 at 2 each, one border window of 2 at 1), then 56 columns x 111: 18,648.
+    m = pool_model([1, 64, 112, 112], 13, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    new, report = rewrite(m)
+    (p,) = report["pools"]
+    assert p["status"] == "CERTIFIED" and p["relus"] == 64 * 18648 == 1193472
+    assert p["relus_per_output"] <= 6 and p["relu_layers"] == 4
+
+
+def test_targets_per_output():
+    # the issue's targets: 2x2/2 at most 3, 3x3/2 and 3x3/1 at most 6 (separable, shared), on maps of both parities
+    for shape, attrs, most in [([1, 2, 8, 8], dict(kernel_shape=[2, 2], strides=[2, 2]), 3),
+                               ([1, 2, 7, 7], dict(kernel_shape=[2, 2], strides=[2, 2]), 3),
+                               ([1, 2, 9, 9], dict(kernel_shape=[3, 3], strides=[1, 1]), 6),
+                               ([1, 2, 16, 16], dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]), 6)]:
+        _, report = rewrite(pool_model(shape, 13, **attrs))
+        assert report["pools"][0]["relus_per_output"] <= most, (shape, attrs, report["pools"][0])
 
 
 @pytest.mark.parametrize("elem,dtype", [(TensorProto.FLOAT16, np.float16), (TensorProto.DOUBLE, np.float64)])
@@ -99,10 +147,13 @@ def test_element_types_stay(elem, dtype):
     assert_same(run(new, x), run(m, x), dtype)
 
 
-def test_relu4_gadget():
+def test_relu4_gadget_counts_by_hand():
+    # 2x3 stride (2, 3) on 6x6, columns first (both orders cost 30 with one ReLU per max; the first is
+    # kept): 6 columns x 3 windows of 2 (4 ReLUs each) = 72, then 3 rows x 2 windows of 3 (a pair, 4, and
+    # a value carried, 2; then 4) = 60: 132
     m = pool_model([1, 1, 6, 6], 13, kernel_shape=[2, 3], strides=[2, 3])
-    new, report = rewrite(m, gadget="relu4")
-    assert report["status"] == "CERTIFIED" and report["pools"][0]["relus"] == tree_relus(6, "relu4") * 6
+    new, report = rewrite(m, form="mlp", gadget="relu4")
+    assert report["status"] == "CERTIFIED" and report["pools"][0]["relus"] == 132
     x = inputs([1, 1, 6, 6])["negative"]
     assert_same(run(new, x), run(m, x))
 
@@ -136,53 +187,68 @@ def test_other_nodes_untouched():
 
 # --- the certificate is read off the written model: a wrong replacement is not certified ---------
 
-def _tampered(change):
-    m = pool_model([1, 2, 5, 5], 13, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
-    new, sites = rewrite_model(m)
+def _tampered(change, ops="portable", shape=(1, 2, 5, 5)):
+    m = pool_model(list(shape), 13, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    new, sites = rewrite_model(m, ops=ops)
     change(new)
     return certify_site(new, sites[0])
 
 
-def _const(model, suffix):
-    return next(n for n in model.graph.node if n.op_type == "Constant" and n.output[0].endswith(suffix))
+def _matrix(model, part):
+    c = next(n for n in model.graph.node if n.op_type == "Constant" and part in n.output[0])
+    return c, numpy_helper.to_array(c.attribute[0].t).copy()
 
 
-def _set_const(node, arr):
-    node.attribute[0].t.CopyFrom(numpy_helper.from_array(arr, node.output[0]))
+def _set(c, arr):
+    c.attribute[0].t.CopyFrom(numpy_helper.from_array(arr, c.output[0]))
+
+
+def test_untampered_is_certified():
+    assert _tampered(lambda m: None)["status"] == "CERTIFIED"
+
+
+def test_wrong_difference_is_caught():
+    def change(m):  # a - b becomes a + b: b + relu(a + b) is no max
+        c, M = _matrix(m, "s0_l0_diff")
+        M[M == -1] = 1
+        _set(c, M)
+    out = _tampered(change)
+    assert out["status"] == "UNKNOWN" and "not proved to be the max" in out["reason"]
 
 
 def test_window_element_outside_is_caught():
-    def change(m):
-        c = _const(m, "idx0")
-        a = numpy_helper.to_array(c.attribute[0].t).copy()
-        a[0, 1] = 4  # output row 1 starts at input 1: input 4 is outside its window {1, 2, 3}
-        _set_const(c, a)
+    def change(m):  # the last layer of the first pass takes its base from another position
+        c, M = _matrix(m, "s0_l1_base")
+        col = M[:, -1].copy()
+        M[:, -1] = np.roll(col, 1)
+        _set(c, M)
     out = _tampered(change)
-    assert out["status"] == "UNKNOWN" and "not in its window" in out["reason"]
+    assert out["status"] == "UNKNOWN" and ("not in its window" in out["reason"] or "misses" in out["reason"])
 
 
 def test_missing_window_element_is_caught():
-    def change(m):
-        c = _const(m, "idx1")
-        a = numpy_helper.to_array(c.attribute[0].t).copy()
-        a[2, 1] = a[1, 1]  # still inside the window, but input 3 of column window {1, 2, 3} is lost
-        _set_const(c, a)
+    def change(m):  # relu(0) = 0: the output is the base alone, a max of one input, not of its window
+        c, M = _matrix(m, "s0_l1_diff")
+        M[:, 0] = 0
+        _set(c, M)
     out = _tampered(change)
-    assert out["status"] == "UNKNOWN" and "misses" in out["reason"]
+    assert out["status"] == "UNKNOWN" and "misses" in out["reason"], out
 
 
-def test_wrong_tree_is_caught():
-    def change(m):
-        n = next(n for n in m.graph.node if n.op_type == "Neg")
-        n.op_type = "Relu"  # relu(a - b) + relu(b) - relu(relu(b)): not max for negative b
-    out = _tampered(change)
-    assert out["status"] == "UNKNOWN" and "not proved to be max: REFUTED" in out["reason"]
+def test_mixed_channels_are_caught():
+    def change(m):  # the rows are regrouped so that channels swap places: shapes agree, windows do not
+        tr = next(n for n in m.graph.node if n.op_type == "Transpose")
+        perm = list(tr.attribute[0].ints)
+        tr.attribute[0].ints[:] = [1, 0] + perm[2:]
+    out = _tampered(change, shape=(2, 2, 5, 5))
+    assert out["status"] == "UNKNOWN" and ("window" in out["reason"] or "shape" in out["reason"]), out
 
 
-def test_non_row_operation_is_caught():
-    def change(m):
+def test_non_line_operation_is_caught():
+    def change(m):  # a per-position weight vector is not a scalar: the check refuses it by its kind
         n = next(n for n in m.graph.node if n.op_type == "Relu")
-        c = helper.make_node("Constant", [], ["vec"], value=numpy_helper.from_array(np.ones(4, np.float32), "vec"))
+        width = 3  # the first layer's differences per line in this 5-wide pass
+        c = helper.make_node("Constant", [], ["vec"], value=numpy_helper.from_array(np.ones(width, np.float32), "vec"))
         mul = helper.make_node("Mul", [n.output[0], "vec"], [n.output[0] + "_scaled"], name="scale")
         for other in m.graph.node:
             other.input[:] = [t + "_scaled" if t == n.output[0] else t for t in other.input]
@@ -190,7 +256,16 @@ def test_non_row_operation_is_caught():
         m.graph.node.insert(i + 1, mul)
         m.graph.node.insert(i + 1, c)
     out = _tampered(change)
-    assert out["status"] == "UNKNOWN" and "scalar constant" in out["reason"]
+    assert out["status"] == "UNKNOWN" and "scalar constant" in out["reason"], out
+
+
+def test_fast_form_tampered_gather_is_caught():
+    def change(m):
+        c, idx = _matrix(m, "s0_l0_a")
+        idx[0] = idx[-1]
+        _set(c, idx)
+    out = _tampered(change, ops="fast")
+    assert out["status"] == "UNKNOWN" and ("window" in out["reason"] or "max" in out["reason"]), out
 
 
 def test_whole_layer_certify_with_windows_reads_the_rewrite():

@@ -288,6 +288,7 @@ class RowCache:
 
     def __init__(self):
         self.done = {}
+        self.lines = {}  # line-network outputs proved max, by exact structure (verify.pool_proof)
 
     def get(self, kind, T, domain, timeout=None, jobs=None):
         from maxcert.verify.certificates import graph_sha256
@@ -305,7 +306,31 @@ class RowCache:
         return self.get("certify", T, "reals", timeout, jobs)
 
 
-def _prepare_site(model, site):
+def _prove_exact_site(model, site, out, t0, deadline, cache) -> dict:
+    """An exact replacement: the staged proof of :mod:`maxcert.verify.pool_proof`."""
+    from maxcert.verify.pool_proof import Unproved, prove_exact
+
+    out.update(form=site.form, ops=site.ops)
+    if site.note:
+        out["note"] = site.note
+    try:
+        facts = prove_exact(model, site, deadline, cache.lines if cache is not None else {})
+    except Unproved as e:
+        out["reason"] = str(e)
+    else:
+        per = site.positions()
+        lines = [s for s in facts["stages"] if s["kind"] == "line"]
+        out.update(relus=facts["relus"], relu_layers=facts["relu_layers"],
+                   relus_per_output=round(facts["relus"] / per, 4) if per else 0, stages=facts["stages"],
+                   status=CERTIFIED,
+                   method=(f"staged: {len(lines)} line stages, each output of each line network proved max of the "
+                           f"inputs it reads on all reals (z3 UNSAT, exact rationals); layout stages labelled by "
+                           f"onnxruntime; composed windows equal the pool's, checked in integers"))
+    out["time_s"] = round(time.perf_counter() - t0, 3)
+    return out
+
+
+def _prepare_site(model, site, deadline=None, cache=None):
     """The structural part of a pool's proof: ``(out, job)``. ``job`` names the row network to prove
     (``kind``, ``T``, ``domain``), or is None when ``out`` is already final (not proved)."""
     from maxcert.graphs.evaluate import depth, num_neurons
@@ -316,7 +341,10 @@ def _prepare_site(model, site):
     shape = [v or 1 for v in site.shape]  # a symbolic batch or channel count is proved at 1
     out = {"node": site.node, "attributes": spec.attributes(), "input_shape": site.shape,
            "output_shape": site.shape[:2] + spec.out, "window": spec.size, "outputs": site.positions(),
-           "relu_layers": None, "relus": None, "status": UNKNOWN, "method": "", "time_s": 0.0}
+           "relu_layers": None, "relus": None, "relus_per_output": None, "status": UNKNOWN, "method": "",
+           "time_s": 0.0}
+    if site.approx is None:
+        return _prove_exact_site(model, site, out, t0, deadline, cache), None
     try:
         opset = _default_opset(model)
         nodes = _subgraph(model.graph, site.input, site.output)
@@ -363,7 +391,8 @@ def _finish_site(out, site, job, cert, key) -> dict:
 def certify_site(model, site, timeout=None, jobs=None, cache: RowCache | None = None) -> dict:
     """Prove one replaced pool (a :class:`~maxcert.graphs.pools.PoolSite`) from the written model."""
     cache = cache or RowCache()
-    out, job = _prepare_site(model, site)
+    deadline = None if timeout is None else time.perf_counter() + timeout
+    out, job = _prepare_site(model, site, deadline, cache)
     if job is None:
         return out
     cert, key = cache.get(job["kind"], job["T"], job["domain"], timeout=timeout, jobs=jobs)
@@ -386,11 +415,13 @@ def _certify_parallel(new, sites, timeout, jobs, cluster, progress, t0) -> list:
         return None if timeout is None else max(0.0, timeout - (time.perf_counter() - t0))
 
     prepared, tasks, where = [], [], {}
+    line_cache = RowCache()
     for site in sites:
         if left() == 0.0:
             prepared.append((_timed_out(site), None, None))
             continue
-        out, job = _prepare_site(new, site)
+        left_s = left()
+        out, job = _prepare_site(new, site, None if left_s is None else time.perf_counter() + left_s, line_cache)
         if job is None:
             prepared.append((out, None, None))
             continue
@@ -434,7 +465,8 @@ def load_onnx(path):
 
 
 def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: int | None = None,
-            progress=None, depth: int | None = None, range=None, cluster=None):
+            progress=None, depth: int | None = None, range=None, cluster=None, form: str = "residual",
+            ops: str = "portable"):
     """Replace every MaxPool of an ONNX model by a ReLU network and certify each replacement.
 
     ``model``: an ``onnx.ModelProto`` or a path. Returns ``(new_model, report)``; ``report`` is the
@@ -465,7 +497,7 @@ def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: in
     t0 = time.perf_counter()
     if not hasattr(model, "graph"):
         model = load_onnx(model)
-    new, sites = rewrite_model(model, gadget, depth=depth, range_=range)
+    new, sites = rewrite_model(model, gadget, depth=depth, range_=range, form=form, ops=ops)
     from maxcert.execution import current_cluster
 
     if cluster is not None or current_cluster() is not None or (jobs or 1) > 1:
@@ -482,7 +514,9 @@ def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: in
             if progress:
                 progress(k + 1, len(sites))
     status = CERTIFIED if all(p["status"] == CERTIFIED for p in pools) else UNKNOWN
-    report = {"status": status, "gadget": gadget, "opset": _default_opset(model), "pools": pools,
+    report = {"status": status, "form": form, "ops": ops, "gadget": gadget if form == "mlp" else None,
+              "opset": _default_opset(model), "pools": pools,
+              "relus": sum(p["relus"] or 0 for p in pools),
               **({} if depth is None else {"depth": depth,
                                             "range": ({str(k): [str(x) for x in v] for k, v in range.items()}
                                                       if isinstance(range, dict) else [str(v) for v in range]),

@@ -1,0 +1,376 @@
+"""The proof of an exact MaxPool replacement, read off the written ONNX nodes, stage by stage.
+
+The claim, for one pool on its real input shape: every output equals the max over its window of
+unpadded inputs, for every real input. Nothing is taken from the code that wrote the nodes. The
+nodes between the pool's input X and output Y are cut into a chain of *blocks*:
+
+* a **layout block**: Reshape, Transpose, Identity, Flatten, Squeeze, Unsqueeze and Gather with
+  indices of rank != 1. Each output element is a copy of one input element; onnxruntime runs the
+  block on the labels ``u_i = i`` (double: integers below 2^53 are exact) and so gives which.
+* a **line block** along one axis a: MatMul by a constant matrix (a = the last axis), Gather with
+  constant 1-D indices and Concat on axis a, Relu, Neg, Add, Sub, Sum of block tensors, Mul or Div
+  by a scalar constant. Each such node treats every line along a (the other coordinates fixed)
+  alone and alike, and keeps the other axes, so the block is one network T on a line of length n,
+  applied to every line. T is imported exactly (:func:`maxcert.graphs.readwrite.onnx_io.from_onnx`)
+  and, for each of its outputs j, ``T_j(v) = max(v_S)`` on all of R^n is proved by
+  :func:`maxcert.verify.certify.certify` (eps = 0, reals) on j's own subnetwork, where S is the
+  set of inputs j reads. Outputs whose subnetworks are equal (exactly: same structure, same
+  rational weights, inputs in the same order) share one proof.
+
+Each block then maps every element of its output to the set of its input's elements it is the
+max of (a copy: one element). Composed along the chain in exact integers (sparse 0/1 matrices),
+this gives for each element of Y a set of elements of X with ``Y_k = max(X_set)``; the proof ends
+by checking that set equals the window of k, for every k.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+LAYOUT = ("Reshape", "Transpose", "Identity", "Flatten", "Squeeze", "Unsqueeze")
+ELEMENTWISE = ("Relu", "Neg", "Add", "Sub", "Sum", "Mul", "Div")
+
+
+class Unproved(Exception):
+    """A step of the proof does not go through; the message says which."""
+
+
+def _attr(node, name, default=None):
+    from onnx import helper
+
+    for a in node.attribute:
+        if a.name == name:
+            return helper.get_attribute_value(a)
+    return default
+
+
+def _value(consts, t):
+    from onnx import helper, numpy_helper
+
+    n = consts[t]
+    for a in n.attribute:
+        if a.name == "value":
+            return numpy_helper.to_array(helper.get_attribute_value(a))
+    raise Unproved(f"Constant node {n.name!r} has no tensor value")
+
+
+def _shapes(nodes, consts, X, x_shape, x_type, Y, opset):
+    """Static shapes of every tensor of the replacement on the pool's real input shape."""
+    import onnx
+
+    m = _model(nodes, consts, X, x_shape, x_type, [Y], opset)
+    try:
+        inf = onnx.shape_inference.infer_shapes(m, strict_mode=True)
+    except Exception as e:
+        raise Unproved(f"the replacement's shapes cannot be inferred: {str(e).splitlines()[0]}") from None
+    out = {X: list(x_shape)}
+    for vi in list(inf.graph.value_info) + list(inf.graph.output):
+        dims = [d.dim_value if d.HasField("dim_value") else None for d in vi.type.tensor_type.shape.dim]
+        if vi.type.tensor_type.HasField("shape") and None not in dims:
+            out[vi.name] = dims
+    return out
+
+
+def _model(nodes, consts, X, x_shape, x_type, outputs, opset):
+    from onnx import helper
+
+    used = {t for n in nodes for t in n.input}
+    g = helper.make_graph([consts[t] for t in consts if t in used] + list(nodes), "part",
+                          [helper.make_tensor_value_info(X, x_type, x_shape)],
+                          [helper.make_empty_tensor_value_info(t) for t in outputs])
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], ir_version=7)
+
+
+def _line_axis(node, consts, shapes, inside) -> int | None:
+    """The axis a line node works along (None: elementwise), after checking it treats lines alike."""
+    op = node.op_type
+    args = [t for t in node.input if t]
+    rank = len(shapes[args[0]]) if args and args[0] in shapes else None
+    if op == "MatMul":
+        if len(args) != 2 or args[1] not in consts or _value(consts, args[1]).ndim != 2 or args[0] not in inside:
+            raise Unproved(f"MatMul {node.name!r} is not a line tensor times a constant matrix")
+        return rank - 1
+    if op == "Gather":
+        if args[1] not in consts or _value(consts, args[1]).ndim != 1 or args[0] not in inside:
+            raise Unproved(f"Gather {node.name!r} does not pick along one axis with constant 1-D indices")
+        return int(_attr(node, "axis", 0)) % rank
+    if op == "Concat":
+        if any(t not in inside for t in args):
+            raise Unproved(f"Concat {node.name!r} joins a tensor that is not of its block")
+        return int(_attr(node, "axis")) % rank
+    if op in ("Relu", "Neg", "Add", "Sub", "Sum"):
+        if any(t not in inside and not (t in consts and _value(consts, t).size == 1) for t in args) or \
+                not any(t in inside for t in args) or (op in ("Relu", "Neg") and args[0] not in inside):
+            raise Unproved(f"{op} {node.name!r} reads something that is neither a tensor of its block "
+                           "nor a scalar constant")
+        return None
+    if op in ("Mul", "Div"):
+        row = [t for t in args if t in inside]
+        other = [t for t in args if t not in inside]
+        if len(row) != 1 or len(other) != 1 or other[0] not in consts or _value(consts, other[0]).size != 1 \
+                or (op == "Div" and args[0] not in inside):
+            raise Unproved(f"{op} {node.name!r} is not a block tensor times a scalar constant")
+        return None
+    raise Unproved(f"node {node.name!r} ({op}) is neither a layout nor a line operation")
+
+
+def _is_layout(node, consts) -> bool:
+    if node.op_type in LAYOUT:
+        return True
+    return node.op_type == "Gather" and len(node.input) > 1 and node.input[1] in consts \
+        and _value(consts, node.input[1]).ndim != 1
+
+
+class _Block:
+    def __init__(self, kind, entry):
+        self.kind, self.entry, self.nodes, self.axis, self.made, self.exit = kind, entry, [], None, set(), None
+
+
+def blocks(nodes, consts, X, Y, shapes) -> list:
+    """The chain of blocks from X to Y (see the module docstring), checked to be one chain."""
+    rest = [n for n in nodes if n.op_type != "Constant"]
+    of = {X: None}  # tensor -> the block that computes it (None: X itself)
+    out = []
+    for n in rest:
+        args = [t for t in n.input if t and t not in consts]
+        for t in args:
+            if t not in of:
+                raise Unproved(f"node {n.name!r} reads {t!r}, which is not computed from the pool input")
+        if _is_layout(n, consts):
+            if len(args) != 1 or any(t not in consts for t in n.input[1:] if t):
+                raise Unproved(f"layout node {n.name!r} has a non-constant index or shape input")
+            b = of[args[0]]
+            if b is None or b.kind != "layout":
+                b = _Block("layout", args[0])
+                out.append(b)
+        else:
+            b, ax = None, None
+            for c in reversed(out):  # the latest block of lines that holds every tensor read
+                if c.kind == "line" and all(t in c.made or t == c.entry for t in args):
+                    a_ = _line_axis(n, consts, shapes, c.made | {c.entry})
+                    if a_ is None or c.axis in (None, a_):
+                        b, ax = c, a_
+                        break
+            if b is None:
+                if len(set(args)) != 1:
+                    raise Unproved(f"node {n.name!r} ({n.op_type}) joins tensors of different stages")
+                ax = _line_axis(n, consts, shapes, {args[0]})
+                b = _Block("line", args[0])
+                out.append(b)
+            if ax is not None:
+                b.axis = ax
+        b.nodes.append(n)
+        b.made |= set(n.output)
+        for t in n.output:
+            of[t] = b
+    cur = X
+    for k, b in enumerate(out):
+        read = {t for c in out[k + 1:] for m in c.nodes for t in m.input}
+        exits = sorted(t for t in b.made if t in read or t == Y)
+        if b.entry != cur:
+            raise Unproved(f"a stage reads {b.entry!r}, not the previous stage's output {cur!r}")
+        if len(exits) != 1:
+            raise Unproved(f"a stage ({b.nodes[0].name!r}..) hands on {len(exits)} tensors, not one")
+        b.exit = cur = exits[0]
+    if cur != Y:
+        raise Unproved("the stages do not end in the pool output")
+    return out
+
+
+def _run_labels(nodes, consts, U, shape, V, opset) -> np.ndarray:
+    """Which element of U each element of V copies: onnxruntime on u_i = i, in double."""
+    import onnxruntime as ort
+    from onnx import TensorProto
+
+    n = math.prod(shape)
+    if n >= 1 << 53:
+        raise Unproved("the tensor has too many elements to label exactly in double")
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    m = _model(nodes, consts, U, shape, TensorProto.DOUBLE, [V], opset)
+    try:
+        sess = ort.InferenceSession(m.SerializeToString(), so, providers=["CPUExecutionProvider"])
+        (out,) = sess.run(None, {U: np.arange(n, dtype=np.float64).reshape(shape)})
+    except Exception as e:
+        raise Unproved(f"a layout stage does not run on labels: {str(e).splitlines()[0][:200]}") from None
+    idx = out.astype(np.int64)
+    if not np.array_equal(idx, out) or (idx.size and (idx.min() < 0 or idx.max() >= n)):
+        raise Unproved("a layout stage does not copy input elements")
+    return idx
+
+
+def _canonical(H, table: dict):
+    """An exact structural id of a single-output network: equal ids, equal functions."""
+    import networkx as nx
+
+    ids = {}
+    for v in nx.topological_sort(H):
+        a = H.nodes[v]
+        if a.get("kind") == "input":
+            key = ("in", a["index"])
+        else:
+            key = (a.get("activation"), a.get("bias"),
+                   tuple(sorted((H.edges[u, v]["weight"], ids[u]) for u in H.predecessors(v))))
+        ids[v] = table.setdefault(key, len(table))
+    return ids[H.graph["outputs"][0]]
+
+
+def prove_line(T, cache: dict, deadline=None) -> list:
+    """For each output j of the line network T, the inputs S_j it reads, after proving
+    ``T_j = max over S_j`` on all reals (outputs with equal subnetworks share one proof)."""
+    from maxcert.graphs.schema import input_nodes, output_nodes
+    from maxcert.verify.certify import certify
+    from maxcert.verify.windows import output_problem
+    import networkx as nx
+
+    ins = {v: T.nodes[v]["index"] for v in input_nodes(T)}
+    table = cache.setdefault("_table", {})
+    supports = []
+    for j, o in enumerate(output_nodes(T)):
+        S = sorted(ins[v] for v in nx.ancestors(T, o) if v in ins) or ([ins[o]] if o in ins else [])
+        if not S:
+            raise Unproved(f"a line output reads no input: it is a constant, not a max")
+        H, _, _ = output_problem(T, j, tuple(S))
+        key = (_canonical(H, table), len(S))
+        if key not in cache:
+            left = None if deadline is None else max(0.01, deadline - time.perf_counter())
+            cert = certify(H, 0, "reals", timeout=left)
+            cache[key] = cert
+        cert = cache[key]
+        if cert.status != "CERTIFIED":
+            raise Unproved(f"line output {j} was not proved to be the max of inputs {S}: {cert.status} "
+                           f"{cert.reason or ''}".rstrip())
+        supports.append(S)
+    return supports
+
+
+def _line_incidence(supports, shapeU, shapeV, axis):
+    """0/1 matrix |V| x |U|: V[.., j, ..] is the max of U[.., p, ..] for p in S_j."""
+    from scipy import sparse
+
+    n, m = shapeU[axis], shapeV[axis]
+    if [s for k, s in enumerate(shapeU) if k != axis] != [s for k, s in enumerate(shapeV) if k != axis] \
+            or len(supports) != m:
+        raise Unproved(f"a line stage maps shape {shapeU} to {shapeV} along axis {axis} with {len(supports)} outputs")
+    U = np.arange(math.prod(shapeU)).reshape(shapeU)
+    V = np.arange(math.prod(shapeV)).reshape(shapeV)
+    rows, cols = [], []
+    for j, S in enumerate(supports):
+        vj = np.take(V, j, axis=axis).ravel()
+        for p in S:
+            rows.append(vj)
+            cols.append(np.take(U, p, axis=axis).ravel())
+    rows, cols = np.concatenate(rows), np.concatenate(cols)
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(V.size, U.size))
+
+
+def expected_incidence(spec, shape):
+    """0/1 matrix |Y| x |X|: each output position's window of unpadded inputs (exact integers)."""
+    from scipy import sparse
+
+    from maxcert.graphs.pools import axis_intervals
+
+    r = len(spec.inp)
+    N, C = shape[0], shape[1]
+    plane = math.prod(spec.inp)
+    strides_x = [math.prod(spec.inp[j + 1:]) for j in range(r)]
+    per_axis = []  # (O_j, K_j) flat offsets and validity
+    for j in range(r):
+        ivs = axis_intervals(spec, j)
+        K = max((k for _, k in ivs), default=1)
+        off = np.zeros((len(ivs), K), dtype=np.int64)
+        ok = np.zeros((len(ivs), K), dtype=bool)
+        for o, (p, k) in enumerate(ivs):
+            off[o, :k] = (p + np.arange(k) * spec.dilations[j]) * strides_x[j]
+            ok[o, :k] = True
+        per_axis.append((off, ok))
+    off = np.zeros([1] * (2 * r), dtype=np.int64)
+    ok = np.ones([1] * (2 * r), dtype=bool)
+    for j, (o_, k_) in enumerate(per_axis):
+        sh = [1] * (2 * r)
+        sh[j], sh[r + j] = o_.shape
+        off = off + o_.reshape(sh)
+        ok = ok & k_.reshape(sh)
+    outs = math.prod(spec.out)
+    off, ok = off.reshape(outs, -1), ok.reshape(outs, -1)
+    base = (np.arange(N * C) * plane)[:, None, None]
+    cols = (base + off[None]).reshape(N * C * outs, -1)
+    mask = np.broadcast_to(ok[None], (N * C, outs, ok.shape[1])).reshape(N * C * outs, -1)
+    rows = np.repeat(np.arange(N * C * outs), mask.shape[1]).reshape(mask.shape)
+    return sparse.csr_matrix((np.ones(int(mask.sum()), dtype=np.int8), (rows[mask], cols[mask])),
+                             shape=(N * C * outs, N * C * plane))
+
+
+def _compare(got, want, shape_y):
+    got = (got != 0).astype(np.int8).tocsr()
+    got.sort_indices()
+    want = want.tocsr()
+    want.sort_indices()
+    if got.shape == want.shape and np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices):
+        return
+    if got.shape != want.shape:
+        raise Unproved(f"the replacement has {got.shape[0]} outputs; the pool has {want.shape[0]}")
+    diff = (got != want).tocsr()
+    k = int(np.flatnonzero(np.diff(diff.indptr))[0])
+    g, w = set(got[k].indices.tolist()), set(want[k].indices.tolist())
+    pos = tuple(int(v) for v in np.unravel_index(k, shape_y))
+    if g - w:
+        raise Unproved(f"output {pos} is a max over input {min(g - w)}, which is not in its window")
+    raise Unproved(f"output {pos} misses input {min(w - g)} of its window")
+
+
+def prove_exact(model, site, deadline=None, cache=None) -> dict:
+    """Prove an exact replacement from the written model; the facts of the proof (or raise Unproved)."""
+    from scipy import sparse
+
+    from maxcert.graphs.evaluate import depth, num_neurons
+    from maxcert.graphs.pools import _default_opset
+    from maxcert.graphs.readwrite.onnx_io import from_onnx
+    from maxcert.verify.pools import _subgraph, _Unproved
+
+    cache = {} if cache is None else cache
+    opset = _default_opset(model)
+    shape = [v or 1 for v in site.shape]
+    try:
+        nodes = _subgraph(model.graph, site.input, site.output)
+    except _Unproved as e:
+        raise Unproved(str(e)) from None
+    consts = {n.output[0]: n for n in nodes if n.op_type == "Constant"}
+    shapes = _shapes(nodes, consts, site.input, shape, site.elem_type, site.output, opset)
+    inc = None  # |current tensor| x |X|: which inputs each element is the max of
+    relus, layers, stages = 0, 0, []
+    for b in blocks(nodes, consts, site.input, site.output, shapes):
+        sU, sV = shapes.get(b.entry), shapes.get(b.exit)
+        if sU is None or sV is None:
+            raise Unproved(f"the shape of {b.entry!r} or {b.exit!r} is not known")
+        if b.kind == "layout":
+            idx = _run_labels(b.nodes, consts, b.entry, sU, b.exit, opset)
+            if list(idx.shape) != list(sV):
+                raise Unproved(f"a layout stage gives shape {list(idx.shape)}, not {sV}")
+            idx = idx.ravel()
+            step = sparse.csr_matrix((np.ones(idx.size, dtype=np.int64), (np.arange(idx.size), idx)),
+                                     shape=(idx.size, math.prod(sU)))
+            stages.append({"kind": "layout", "ops": sorted({n.op_type for n in b.nodes})})
+        else:
+            axis = len(sU) - 1 if b.axis is None else b.axis
+            line = [1] * len(sU)
+            line[axis] = sU[axis]
+            T = from_onnx(_model(b.nodes, consts, b.entry, line, site.elem_type, [b.exit], opset))
+            supports = prove_line(T, cache, deadline)
+            step = _line_incidence(supports, sU, sV, axis)
+            lines = math.prod(sU) // sU[axis]
+            relus += num_neurons(T) * lines
+            layers += depth(T)
+            stages.append({"kind": "line", "axis": axis, "length": sU[axis], "outputs": sV[axis], "lines": lines,
+                           "relus_per_line": num_neurons(T), "relu_layers": depth(T)})
+        inc = step if inc is None else (step @ inc).tocsr()
+        inc.data = np.ones_like(inc.data)  # path counts -> sets (counts are positive: no zero is stored)
+    if inc is None:
+        raise Unproved("the replacement computes nothing from the pool input")
+    if list(sV) != shape[:2] + list(site.spec.out):
+        raise Unproved(f"the replacement's output has shape {sV}; the pool's is {shape[:2] + list(site.spec.out)}")
+    _compare(inc, expected_incidence(site.spec, shape), shape[:2] + list(site.spec.out))
+    return {"relus": relus, "relu_layers": layers, "stages": stages}
