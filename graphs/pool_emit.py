@@ -163,8 +163,10 @@ def emit_portable(E, plan: PoolPlan, X: str, Y: str, lead: list, sizes: list, fo
         others = [L.sizes[a] for a in L.order[:-1]]
         rows = C * math.prod(others)
         n = L.sizes[j]
-        V3 = V if len(L.order) == 1 else E.node("Reshape", [V, E.const(np.array([N, rows, n], np.int64), f"s{k}_lines")],
-                                                f"s{k}_lines")
+        # (1, lines, n): a leading 1 that Marabou drops before its 2-D MatMul and auto_LiRPA takes as the batch
+        flat = len(L.order) == 1 and N == 1
+        V3 = V if flat else E.node("Reshape", [V, E.const(np.array([1, N * rows, n], np.int64), f"s{k}_lines")],
+                                   f"s{k}_lines")
         crop = plan.crops.get(j)
         if ap is None:  # a crop: keep the positions some window reads
             M = np.zeros((n, len(crop)))
@@ -178,7 +180,7 @@ def emit_portable(E, plan: PoolPlan, X: str, Y: str, lead: list, sizes: list, fo
         L.sizes[j] = m
         last = k == len(steps) - 1 and L.order == list(range(len(sizes)))
         shape = [N, C] + [L.sizes[a] for a in L.order]
-        if len(L.order) == 1:
+        if flat:
             V = W3 if not last else E.node("Identity", [W3], "out", output=Y)
         else:
             V = E.node("Reshape", [W3, E.const(np.array(shape, np.int64), f"s{k}_back")], f"s{k}_back",
@@ -208,7 +210,14 @@ def _line(E, V: str, ap: AxisPlan, pos: list, n: int, form: str, gadget: str, wh
         for t, (Md, Mb, Mp) in enumerate(residual_layers(ap, pos, n)):
             R = E.node("Relu", [E.node("MatMul", [S, E.matrix(Md, f"{what}_l{t}_diff")], f"{what}_l{t}_diff")],
                        f"{what}_l{t}_relu")
-            base = E.node("MatMul", [S, E.matrix(Mb, f"{what}_l{t}_base")], f"{what}_l{t}_base")
+            base = None if E.opset < 7 else E.node("MatMul", [S, E.matrix(Mb, f"{what}_l{t}_base")], f"{what}_l{t}_base")
+            if E.opset < 7:  # no Add that onnxruntime runs and no Sum that Marabou reads: one MatMul of both
+                # (of two MatMul outputs: Marabou drops their leading 1 alike, so the two ranks agree)
+                base = E.node("MatMul", [S, E.matrix(Mb, f"{what}_l{t}_base")], f"{what}_l{t}_base")
+                both = E.node("Concat", [base, R], f"{what}_l{t}_both", axis=-1)
+                M = np.vstack([np.eye(Mb.shape[1]), Mp])
+                S = E.node("MatMul", [both, E.matrix(M, f"{what}_l{t}_sum")], f"{what}_l{t}_max")
+                continue
             if Mp.shape[0] == Mp.shape[1] and np.array_equal(Mp, np.eye(Mp.shape[0])):
                 S = E.add(base, R, f"{what}_l{t}_max")
             else:

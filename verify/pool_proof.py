@@ -58,19 +58,22 @@ def _value(consts, t):
 
 
 def _shapes(nodes, consts, X, x_shape, x_type, Y, opset):
-    """Static shapes of every tensor of the replacement on the pool's real input shape."""
-    import onnx
+    """The shape of every tensor of the replacement on the pool's real input shape: onnxruntime runs
+    it once on zeros (shape inference cannot read every opset's Reshape; a run can)."""
+    import onnxruntime as ort
+    from onnx import helper
 
-    m = _model(nodes, consts, X, x_shape, x_type, [Y], opset)
+    outs = [t for n in nodes if n.op_type != "Constant" for t in n.output if t]
+    m = _model(nodes, consts, X, x_shape, x_type, outs, opset)
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
     try:
-        inf = onnx.shape_inference.infer_shapes(m, strict_mode=True)
+        sess = ort.InferenceSession(m.SerializeToString(), so, providers=["CPUExecutionProvider"])
+        vals = sess.run(None, {X: np.zeros(x_shape, dtype=helper.tensor_dtype_to_np_dtype(x_type))})
     except Exception as e:
-        raise Unproved(f"the replacement's shapes cannot be inferred: {str(e).splitlines()[0]}") from None
+        raise Unproved(f"the replacement does not run: {str(e).splitlines()[0][:200]}") from None
     out = {X: list(x_shape)}
-    for vi in list(inf.graph.value_info) + list(inf.graph.output):
-        dims = [d.dim_value if d.HasField("dim_value") else None for d in vi.type.tensor_type.shape.dim]
-        if vi.type.tensor_type.HasField("shape") and None not in dims:
-            out[vi.name] = dims
+    out.update({t: list(v.shape) for t, v in zip(outs, vals)})
     return out
 
 
@@ -84,11 +87,11 @@ def _model(nodes, consts, X, x_shape, x_type, outputs, opset):
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], ir_version=7)
 
 
-def _line_axis(node, consts, shapes, inside) -> int | None:
-    """The axis a line node works along (None: elementwise), after checking it treats lines alike."""
+def _line_axis(node, consts, rank, inside) -> int | None:
+    """The axis a line node works along (None: elementwise), after checking it treats lines alike.
+    ``rank``: its block's (every line node keeps the rank of the tensor it reads)."""
     op = node.op_type
     args = [t for t in node.input if t]
-    rank = len(shapes[args[0]]) if args and args[0] in shapes else None
     if op == "MatMul":
         if len(args) != 2 or args[1] not in consts or _value(consts, args[1]).ndim != 2 or args[0] not in inside:
             raise Unproved(f"MatMul {node.name!r} is not a line tensor times a constant matrix")
@@ -124,6 +127,12 @@ def _is_layout(node, consts) -> bool:
         and _value(consts, node.input[1]).ndim != 1
 
 
+def _rank(shapes, t) -> int:
+    if t not in shapes:
+        raise Unproved(f"the shape of {t!r} is not known")
+    return len(shapes[t])
+
+
 class _Block:
     def __init__(self, kind, entry):
         self.kind, self.entry, self.nodes, self.axis, self.made, self.exit = kind, entry, [], None, set(), None
@@ -150,14 +159,14 @@ def blocks(nodes, consts, X, Y, shapes) -> list:
             b, ax = None, None
             for c in reversed(out):  # the latest block of lines that holds every tensor read
                 if c.kind == "line" and all(t in c.made or t == c.entry for t in args):
-                    a_ = _line_axis(n, consts, shapes, c.made | {c.entry})
+                    a_ = _line_axis(n, consts, _rank(shapes, c.entry), c.made | {c.entry})
                     if a_ is None or c.axis in (None, a_):
                         b, ax = c, a_
                         break
             if b is None:
                 if len(set(args)) != 1:
                     raise Unproved(f"node {n.name!r} ({n.op_type}) joins tensors of different stages")
-                ax = _line_axis(n, consts, shapes, {args[0]})
+                ax = _line_axis(n, consts, _rank(shapes, args[0]), {args[0]})
                 b = _Block("line", args[0])
                 out.append(b)
             if ax is not None:
@@ -218,22 +227,44 @@ def _canonical(H, table: dict):
     return ids[H.graph["outputs"][0]]
 
 
+def _output_net(T, o, ins: dict):
+    """Output o's own network: its ancestors, the inputs it reads renamed x0.. in increasing order."""
+    import networkx as nx
+
+    from maxcert.graphs.schema import add_neuron, new_network
+
+    anc = nx.ancestors(T, o) | {o}
+    S = sorted(ins[v] for v in anc if v in ins)
+    if not S:
+        raise Unproved("a line output reads no input: it is a constant, not a max")
+    H = new_network(len(S))
+    name = {v: f"x{S.index(ins[v])}" for v in anc if v in ins}
+    if o in ins:  # the output is an input itself: the identity
+        add_neuron(H, "out", {name[o]: 1}, 0, "linear")
+        H.graph["outputs"] = ["out"]
+        return H, S
+    for v in nx.topological_sort(T.subgraph(anc)):
+        if v in ins:
+            continue
+        name[v] = f"n{len(name)}"
+        a = T.nodes[v]
+        add_neuron(H, name[v], {name[u]: T.edges[u, v]["weight"] for u in T.predecessors(v)}, a["bias"],
+                   a["activation"])
+    H.graph["outputs"] = [name[o]]
+    return H, S
+
+
 def prove_line(T, cache: dict, deadline=None) -> list:
     """For each output j of the line network T, the inputs S_j it reads, after proving
     ``T_j = max over S_j`` on all reals (outputs with equal subnetworks share one proof)."""
     from maxcert.graphs.schema import input_nodes, output_nodes
     from maxcert.verify.certify import certify
-    from maxcert.verify.windows import output_problem
-    import networkx as nx
 
     ins = {v: T.nodes[v]["index"] for v in input_nodes(T)}
     table = cache.setdefault("_table", {})
     supports = []
     for j, o in enumerate(output_nodes(T)):
-        S = sorted(ins[v] for v in nx.ancestors(T, o) if v in ins) or ([ins[o]] if o in ins else [])
-        if not S:
-            raise Unproved(f"a line output reads no input: it is a constant, not a max")
-        H, _, _ = output_problem(T, j, tuple(S))
+        H, S = _output_net(T, o, ins)
         key = (_canonical(H, table), len(S))
         if key not in cache:
             left = None if deadline is None else max(0.01, deadline - time.perf_counter())
