@@ -361,7 +361,7 @@ def _prepare_site(model, site, deadline=None, cache=None):
 
             T = tree_network(1)  # the selection is the output: one copied element per row
         per_row = num_neurons(T)
-        out.update(relu_layers=depth(T), relus=per_row * site.positions(), relus_per_window=per_row)
+        out.update(relu_layers=depth(T), relus=per_row * site.positions(), relus_per_window=per_row, relus_per_output=per_row)
     except _Unproved as e:
         out["reason"] = str(e)
         out["time_s"] = round(time.perf_counter() - t0, 3)
