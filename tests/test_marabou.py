@@ -23,6 +23,11 @@ DIGITS = ROOT / "benchmarks" / "digits"
 DATA = Path(onnx.__file__).resolve().parent / "backend" / "test" / "data" / "pytorch-converted"
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # Marabou writes evaluateWithMarabou.log into the working directory
+
+
 def _ort(path_or_model, x):
     m = path_or_model if isinstance(path_or_model, (str, Path)) else path_or_model.SerializeToString()
     s = ort.InferenceSession(str(m) if isinstance(m, Path) else m, providers=["CPUExecutionProvider"])

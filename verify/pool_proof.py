@@ -211,22 +211,6 @@ def _run_labels(nodes, consts, U, shape, V, opset) -> np.ndarray:
     return idx
 
 
-def _canonical(H, table: dict):
-    """An exact structural id of a single-output network: equal ids, equal functions."""
-    import networkx as nx
-
-    ids = {}
-    for v in nx.topological_sort(H):
-        a = H.nodes[v]
-        if a.get("kind") == "input":
-            key = ("in", a["index"])
-        else:
-            key = (a.get("activation"), a.get("bias"),
-                   tuple(sorted((H.edges[u, v]["weight"], ids[u]) for u in H.predecessors(v))))
-        ids[v] = table.setdefault(key, len(table))
-    return ids[H.graph["outputs"][0]]
-
-
 def _output_net(T, o, ins: dict):
     """Output o's own network: its ancestors, the inputs it reads renamed x0.. in increasing order."""
     import networkx as nx
@@ -256,25 +240,45 @@ def _output_net(T, o, ins: dict):
 
 def prove_line(T, cache: dict, deadline=None) -> list:
     """For each output j of the line network T, the inputs S_j it reads, after proving
-    ``T_j = max over S_j`` on all reals (outputs with equal subnetworks share one proof)."""
+    ``T_j = max over S_j`` on all reals.
+
+    Every node gets an exact structural id that ignores where on the line it sits: its activation,
+    bias, and for each input edge the weight, the source's id and the source's offset from the
+    node's first input. Equal ids compute the same function of their inputs shifted by that first
+    input, so one proof per id serves every output (interior windows of a pool share one)."""
+    import networkx as nx
+
     from maxcert.graphs.schema import input_nodes, output_nodes
     from maxcert.verify.certify import certify
 
     ins = {v: T.nodes[v]["index"] for v in input_nodes(T)}
     table = cache.setdefault("_table", {})
+    rel = cache.setdefault("_relative_support", {})
+    ids, first = {}, {}
+    for v in nx.topological_sort(T):
+        if v in ins:
+            first[v], key = ins[v], ("input",)
+        else:
+            preds = list(T.predecessors(v))
+            if not preds:
+                raise Unproved("a line network holds a constant node: a constant is not a max")
+            first[v] = min(first[u] for u in preds)
+            a = T.nodes[v]
+            key = (a.get("activation"), a.get("bias"),
+                   tuple(sorted((T.edges[u, v]["weight"], ids[u], first[u] - first[v]) for u in preds)))
+        ids[v] = table.setdefault(key, len(table))
     supports = []
     for j, o in enumerate(output_nodes(T)):
-        H, S = _output_net(T, o, ins)
-        key = (_canonical(H, table), len(S))
-        if key not in cache:
+        k = ids[o]
+        if k not in rel:
+            H, S = _output_net(T, o, ins)
             left = None if deadline is None else max(0.01, deadline - time.perf_counter())
             cert = certify(H, 0, "reals", timeout=left)
-            cache[key] = cert
-        cert = cache[key]
-        if cert.status != "CERTIFIED":
-            raise Unproved(f"line output {j} was not proved to be the max of inputs {S}: {cert.status} "
-                           f"{cert.reason or ''}".rstrip())
-        supports.append(S)
+            if cert.status != "CERTIFIED":
+                raise Unproved(f"line output {j} was not proved to be the max of inputs {S}: {cert.status} "
+                               f"{cert.reason or ''}".rstrip())
+            rel[k] = [p - first[o] for p in S]
+        supports.append([first[o] + r for r in rel[k]])
     return supports
 
 
