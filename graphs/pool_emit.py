@@ -165,7 +165,8 @@ def emit_portable(E, plan: PoolPlan, X: str, Y: str, lead: list, sizes: list, fo
         n = L.sizes[j]
         # (1, lines, n): a leading 1 that Marabou drops before its 2-D MatMul and auto_LiRPA takes as the batch
         flat = len(L.order) == 1 and N == 1
-        V3 = V if flat else E.node("Reshape", [V, E.const(np.array([1, N * rows, n], np.int64), f"s{k}_lines")],
+        lines = -1 if N is None else N * rows  # a symbolic batch: -1, so that any batch still runs
+        V3 = V if flat else E.node("Reshape", [V, E.const(np.array([1, lines, n], np.int64), f"s{k}_lines")],
                                    f"s{k}_lines")
         crop = plan.crops.get(j)
         if ap is None:  # a crop: keep the positions some window reads
@@ -179,7 +180,7 @@ def emit_portable(E, plan: PoolPlan, X: str, Y: str, lead: list, sizes: list, fo
             m = len(ap.outputs)
         L.sizes[j] = m
         last = k == len(steps) - 1 and L.order == list(range(len(sizes)))
-        shape = [N, C] + [L.sizes[a] for a in L.order]
+        shape = [-1 if N is None else N, C] + [L.sizes[a] for a in L.order]
         if flat:
             V = W3 if not last else E.node("Identity", [W3], "out", output=Y)
         else:

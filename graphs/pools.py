@@ -587,7 +587,7 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
                                 f"the model has {opset}")
             if why:
                 note = (note + "; " if note else "") + why
-            nodes = replacement_nodes(spec, X, Y, E, form, gadget, use, (dims[0] or 1, dims[1]), plan)
+            nodes = replacement_nodes(spec, X, Y, E, form, gadget, use, (dims[0], dims[1]), plan)
         new.graph.node.extend(nodes)
         site = PoolSite(label, i, X, Y, dims, elem, spec, [m.name for m in nodes], note, approx)
         if approx is None:
@@ -611,7 +611,7 @@ def _op_set(ops: str, plan, dims: list, form: str) -> tuple:
         return "fast", (f"written with the fast op set: the portable form's constant matrices would hold "
                         f"{entries} entries (limit {PORTABLE_MATRIX_LIMIT})")
     if dims[0] is None:
-        return ops, "portable Reshapes fix the batch to 1 (the model's batch is symbolic)"
+        return ops, "the batch is symbolic: the portable Reshapes size it by -1, so any batch runs"
     return ops, ""
 
 
