@@ -47,6 +47,14 @@ def _index(slots: list) -> dict:
     return {iv: i for i, iv in enumerate(slots)}
 
 
+def _layers(ap: AxisPlan, pos: list, n0: int, sl: list):
+    """Per layer: its new intervals, the slot of each interval in the state it reads, that state's
+    width (the first reads the n0 raw positions, a crop folded in by ``pos``) and the slots it writes."""
+    for t, lv in enumerate(ap.levels):
+        prev = _index(sl[t]) if t else {(p, 1): pos[p] for p in range(ap.n)}
+        yield lv, prev, (len(sl[t]) if t else n0), sl[t + 1]
+
+
 def residual_layers(ap: AxisPlan, pos: list, n0: int) -> list:
     """Per layer ``(Mdiff, Mbase, Mplace)``: ``S' = S @ Mbase + relu(S @ Mdiff) @ Mplace``.
 
@@ -59,12 +67,8 @@ def residual_layers(ap: AxisPlan, pos: list, n0: int) -> list:
     >>> Md.ravel().tolist(), Mb.ravel().tolist(), Mp.tolist()    # max(x0, x1) = x1 + relu(x0 - x1)
     ([1.0, -1.0], [0.0, 1.0], [[1.0]])
     """
-    sl = schedule(ap)
     out = []
-    for t, lv in enumerate(ap.levels):
-        prev = _index(sl[t]) if t else {(p, 1): pos[p] for p in range(ap.n)}
-        n_prev = len(sl[t]) if t else n0
-        nxt = sl[t + 1]
+    for lv, prev, n_prev, nxt in _layers(ap, pos, n0, schedule(ap)):
         Md = np.zeros((n_prev, len(lv)))
         new = {}
         for i, (iv, a, b) in enumerate(lv):
@@ -86,12 +90,8 @@ def residual_layers(ap: AxisPlan, pos: list, n0: int) -> list:
 
 def mlp_layers(ap: AxisPlan, pos: list, n0: int, gadget: str = "relu3") -> list:
     """Per layer ``(A, B)``: ``S' = relu(S @ A) @ B`` (the caller multiplies B into the next A)."""
-    sl = schedule(ap)
     out = []
-    for t, lv in enumerate(ap.levels):
-        prev = _index(sl[t]) if t else {(p, 1): pos[p] for p in range(ap.n)}
-        n_prev = len(sl[t]) if t else n0
-        nxt = sl[t + 1]
+    for lv, prev, n_prev, nxt in _layers(ap, pos, n0, schedule(ap)):
         cols, rows_of = [], {}  # hidden units: (coefficients on prev slots)
         for iv, a, b in lv:
             ia, ib = prev[a], prev[b]
@@ -257,15 +257,14 @@ def _fast_line(E, V: str, ap: AxisPlan, pos: list, axis: int, form: str, gadget:
         return E.node("Gather", [T, E.const(np.array(idx, np.int64), name)], name, axis=axis)
 
     S = V
-    for t, lv in enumerate(ap.levels):
-        prev = _index(sl[t]) if t else {(p, 1): pos[p] for p in range(ap.n)}
+    for t, (lv, prev, _, nxt) in enumerate(_layers(ap, pos, ap.n, sl)):
         A = gather(S, [prev[a] for _, a, _ in lv], f"{what}_l{t}_a")
         B = gather(S, [prev[b] for _, _, b in lv], f"{what}_l{t}_b")
         if form == "residual":
             new = E.add(B, E.node("Relu", [E.sub(A, B, f"{what}_l{t}_diff")], f"{what}_l{t}_relu"), f"{what}_l{t}_max")
         else:
             new = E.max_gadget(A, B, gadget, f"{what}_l{t}")
-        carried = [prev[iv] for iv in sl[t + 1][len(lv):]]
+        carried = [prev[iv] for iv in nxt[len(lv):]]
         if carried:
             C = gather(S, carried, f"{what}_l{t}_carry")
             if form == "mlp":

@@ -204,22 +204,6 @@ def tree_levels(d: int) -> int:
     return (d - 1).bit_length()
 
 
-def tree_relus(d: int, gadget: str = "relu3") -> int:
-    """ReLUs of one window's tree: 3 (relu3) or 4 (relu4) per pair, 2 per carried element.
-
-    Examples
-    --------
-    >>> tree_relus(9), tree_relus(4, "relu4")
-    (30, 12)
-    """
-    per_pair = 3 if gadget == "relu3" else 4
-    total = 0
-    while d > 1:
-        total += per_pair * (d // 2) + 2 * (d % 2)
-        d = d // 2 + d % 2
-    return total
-
-
 class _Emitter:
     """Appends the nodes of one replacement; every constant is a Constant node, so models of IR
     version 3 (where an initializer must also be a graph input) stay valid."""

@@ -57,7 +57,7 @@ def _value(consts, t):
     raise Unproved(f"Constant node {n.name!r} has no tensor value")
 
 
-def _shapes(nodes, consts, X, x_shape, x_type, Y, opset):
+def _shapes(nodes, consts, X, x_shape, x_type, opset):
     """The shape of every tensor of the replacement on the pool's real input shape: onnxruntime runs
     it once on zeros (shape inference cannot read every opset's Reshape; a run can)."""
     import onnxruntime as ort
@@ -374,7 +374,7 @@ def prove_exact(model, site, deadline=None, cache=None) -> dict:
     except _Unproved as e:
         raise Unproved(str(e)) from None
     consts = {n.output[0]: n for n in nodes if n.op_type == "Constant"}
-    shapes = _shapes(nodes, consts, site.input, shape, site.elem_type, site.output, opset)
+    shapes = _shapes(nodes, consts, site.input, shape, site.elem_type, opset)
     inc = None  # |current tensor| x |X|: which inputs each element is the max of
     relus, layers, stages = 0, 0, []
     for b in blocks(nodes, consts, site.input, site.output, shapes):
