@@ -176,7 +176,7 @@ def emit_portable(E, plan: PoolPlan, X: str, Y: str, lead: list, sizes: list, fo
             m = len(crop)
         else:
             pos = crop if (crop is not None and j == first) else list(range(ap.n))
-            W3 = _line(E, V3, ap, pos, n, form, gadget, f"s{k}")
+            W3 = _line(E, V3, ap, pos, n, form, gadget, f"s{k}", None if N is None else N * rows)
             m = len(ap.outputs)
         L.sizes[j] = m
         last = k == len(steps) - 1 and L.order == list(range(len(sizes)))
@@ -202,15 +202,17 @@ def _bring_last(E, V: str, L: _Layout, j: int, what: str) -> str:
     return E.node("Transpose", [V], f"{what}_axis_last", perm=perm)
 
 
-def _line(E, V: str, ap: AxisPlan, pos: list, n: int, form: str, gadget: str, what: str) -> str:
+def _line(E, V: str, ap: AxisPlan, pos: list, n: int, form: str, gadget: str, what: str, lines=None) -> str:
     """The layers of one pass on (N, lines, n) by MatMul with constant matrices."""
     if not ap.levels:
         return E.node("MatMul", [V, E.matrix(selection(ap, pos, n), f"{what}_select")], f"{what}_select")
     S = V
     if form == "residual":
         for t, (Md, Mb, Mp) in enumerate(residual_layers(ap, pos, n)):
-            R = E.node("Relu", [E.node("MatMul", [S, E.matrix(Md, f"{what}_l{t}_diff")], f"{what}_l{t}_diff")],
-                       f"{what}_l{t}_relu")
+            D = E.node("MatMul", [S, E.matrix(Md, f"{what}_l{t}_diff")], f"{what}_l{t}_diff")
+            # below opset 7 the Relu feeds a Concat with a MatMul output: both must be MatMul-shaped in Marabou
+            R = E.node("Relu", [D], f"{what}_l{t}_relu") if E.opset < 7 else \
+                _flat_relu(E, D, Md.shape[1], f"{what}_l{t}", lines)
             base = None if E.opset < 7 else E.node("MatMul", [S, E.matrix(Mb, f"{what}_l{t}_base")], f"{what}_l{t}_base")
             if E.opset < 7:  # no Add that onnxruntime runs and no Sum that Marabou reads: one MatMul of both
                 # (of two MatMul outputs: Marabou drops their leading 1 alike, so the two ranks agree)
@@ -229,9 +231,21 @@ def _line(E, V: str, ap: AxisPlan, pos: list, n: int, form: str, gadget: str, wh
     H, carry = V, None
     for t, (A, B) in enumerate(layers):
         A = A if t == 0 else carry @ A
-        H = E.node("Relu", [E.node("MatMul", [H, E.matrix(A, f"{what}_l{t}_in")], f"{what}_l{t}_in")], f"{what}_l{t}_relu")
+        H = _flat_relu(E, E.node("MatMul", [H, E.matrix(A, f"{what}_l{t}_in")], f"{what}_l{t}_in"), A.shape[1],
+                       f"{what}_l{t}", lines)
         carry = B
     return E.node("MatMul", [H, E.matrix(carry, f"{what}_out")], f"{what}_out")
+
+
+def _flat_relu(E, T: str, m: int, what: str, lines=None) -> str:
+    """Relu of a (1, lines, m) tensor, taken on its (1, lines * m) reshape and reshaped back.
+
+    auto_LiRPA 0.3 bounds the input of a Relu through a sparse one-hot specification that its
+    MatMul supports only on 2-D tensors; flattened, the pre-activation is a 2-D Reshape."""
+    size, rows = (-1, -1) if lines is None else (lines * m, lines)  # -1 only for a symbolic batch
+    flat = E.node("Reshape", [T, E.const(np.array([1, size], np.int64), f"{what}_flat")], f"{what}_flat")
+    R = E.node("Relu", [flat], f"{what}_relu")
+    return E.node("Reshape", [R, E.const(np.array([1, rows, m], np.int64), f"{what}_lines")], f"{what}_relu_lines")
 
 
 def emit_fast(E, plan: PoolPlan, X: str, Y: str, r: int, form: str, gadget: str) -> None:

@@ -246,7 +246,7 @@ def test_mixed_channels_are_caught():
 
 def test_non_line_operation_is_caught():
     def change(m):  # a per-position weight vector is not a scalar: the check refuses it by its kind
-        n = next(n for n in m.graph.node if n.op_type == "Relu")
+        n = next(n for n in m.graph.node if n.op_type == "Reshape" and n.output[0].endswith("_relu_lines"))
         width = 3  # the first layer's differences per line in this 5-wide pass
         c = helper.make_node("Constant", [], ["vec"], value=numpy_helper.from_array(np.ones(width, np.float32), "vec"))
         mul = helper.make_node("Mul", [n.output[0], "vec"], [n.output[0] + "_scaled"], name="scale")
@@ -257,6 +257,19 @@ def test_non_line_operation_is_caught():
         m.graph.node.insert(i + 1, c)
     out = _tampered(change)
     assert out["status"] == "UNKNOWN" and "scalar constant" in out["reason"], out
+
+
+def test_flattened_relu_input_is_only_reshaped_back():
+    def change(m):  # the flattened pre-activation is scaled before its Relu: refused by its kind
+        n = next(n for n in m.graph.node if n.op_type == "Relu")
+        c = helper.make_node("Constant", [], ["two"], value=numpy_helper.from_array(np.float32(2), "two"))
+        mul = helper.make_node("Mul", [n.input[0], "two"], [n.input[0] + "_x2"], name="double")
+        n.input[0] = n.input[0] + "_x2"
+        i = list(m.graph.node).index(n)
+        m.graph.node.insert(i, mul)
+        m.graph.node.insert(i, c)
+    out = _tampered(change)
+    assert out["status"] == "UNKNOWN" and "flattened line tensor" in out["reason"], out
 
 
 def test_fast_form_tampered_gather_is_caught():

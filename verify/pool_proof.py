@@ -133,21 +133,89 @@ def _rank(shapes, t) -> int:
     return len(shapes[t])
 
 
+def _reshape_to(node, consts):
+    if node.op_type != "Reshape" or len(node.input) < 2 or node.input[1] not in consts:
+        return None
+    return _value(consts, node.input[1]).ravel().tolist()
+
+
+def _flattens(node, consts, of, shapes) -> bool:
+    """A Reshape of a line tensor (1, lines, m), lines along the last axis, to (1, lines * m)."""
+    t = node.input[0] if node.input else None
+    b = of.get(t)
+    sh = shapes.get(t, [])
+    return (b is not None and b.kind == "line" and len(sh) == 3 and sh[0] == 1 and b.axis in (None, 2)
+            and _reshape_to(node, consts) in ([1, -1], [1, sh[1] * sh[2]]))
+
+
+def _through_flat(node, consts, args, flat, of, shapes):
+    """A flattened line tensor may only go through Relu or Neg and be reshaped back to its shape:
+    elementwise maps commute with a reshape, so the block still treats every line alike."""
+    if node.op_type == "Reshape" and not any(t in flat for t in args):  # the flattening itself
+        t = node.input[0]
+        flat[node.output[0]] = shapes[t]
+        b = of[t]
+        b.axis = len(shapes[t]) - 1
+        b.alias[node.output[0]] = t
+        return b
+    t = args[0]
+    if len(args) != 1:
+        raise Unproved(f"node {node.name!r} mixes a flattened line tensor with another")
+    if node.op_type in ("Relu", "Neg"):
+        flat[node.output[0]] = flat[t]
+        return of[t]
+    if _reshape_to(node, consts) in ([1, -1, flat[t][-1]], list(flat[t])) and shapes.get(node.output[0]) == flat[t]:
+        of[t].alias[node.output[0]] = t
+        return of[t]
+    raise Unproved(f"node {node.name!r} ({node.op_type}) reads a flattened line tensor; only Relu, Neg "
+                   "and the Reshape back to its lines may")
+
+
 class _Block:
     def __init__(self, kind, entry):
         self.kind, self.entry, self.nodes, self.axis, self.made, self.exit = kind, entry, [], None, set(), None
+        self.alias = {}  # a flattening Reshape's output, and the Reshape back's, -> the tensor it reshapes
+
+    def line_nodes(self):
+        """The block's nodes with every flatten-and-back pair dropped (elementwise maps commute with
+        it): the same map of each line, on a tensor of one line."""
+        import onnx
+
+        def real(t):
+            while t in self.alias:
+                t = self.alias[t]
+            return t
+
+        out = []
+        for n in self.nodes:
+            if n.output[0] in self.alias:
+                continue
+            m = onnx.NodeProto()
+            m.CopyFrom(n)
+            m.input[:] = [real(t) for t in n.input]
+            out.append(m)
+        return out, real(self.exit)
 
 
 def blocks(nodes, consts, X, Y, shapes) -> list:
     """The chain of blocks from X to Y (see the module docstring), checked to be one chain."""
     rest = [n for n in nodes if n.op_type != "Constant"]
     of = {X: None}  # tensor -> the block that computes it (None: X itself)
+    flat = {}  # a line tensor (1, lines, m) reshaped to (1, lines * m) -> its shape before
     out = []
     for n in rest:
         args = [t for t in n.input if t and t not in consts]
         for t in args:
             if t not in of:
                 raise Unproved(f"node {n.name!r} reads {t!r}, which is not computed from the pool input")
+        flat_in = [t for t in args if t in flat]
+        if flat_in or _flattens(n, consts, of, shapes):
+            b = _through_flat(n, consts, args, flat, of, shapes)
+            b.nodes.append(n)
+            b.made |= set(n.output)
+            for t in n.output:
+                of[t] = b
+            continue
         if _is_layout(n, consts):
             if len(args) != 1 or any(t not in consts for t in n.input[1:] if t):
                 raise Unproved(f"layout node {n.name!r} has a non-constant index or shape input")
@@ -181,8 +249,8 @@ def blocks(nodes, consts, X, Y, shapes) -> list:
         exits = sorted(t for t in b.made if t in read or t == Y)
         if b.entry != cur:
             raise Unproved(f"a stage reads {b.entry!r}, not the previous stage's output {cur!r}")
-        if len(exits) != 1:
-            raise Unproved(f"a stage ({b.nodes[0].name!r}..) hands on {len(exits)} tensors, not one")
+        if len(exits) != 1 or exits[0] in flat:
+            raise Unproved(f"a stage ({b.nodes[0].name!r}..) hands on {len(exits)} tensors, not one line tensor")
         b.exit = cur = exits[0]
     if cur != Y:
         raise Unproved("the stages do not end in the pool output")
@@ -393,7 +461,8 @@ def prove_exact(model, site, deadline=None, cache=None) -> dict:
             axis = len(sU) - 1 if b.axis is None else b.axis
             line = [1] * len(sU)
             line[axis] = sU[axis]
-            T = from_onnx(_model(b.nodes, consts, b.entry, line, site.elem_type, [b.exit], opset))
+            bnodes, bexit = b.line_nodes()
+            T = from_onnx(_model(bnodes, consts, b.entry, line, site.elem_type, [bexit], opset))
             supports = prove_line(T, cache, deadline)
             step = _line_incidence(supports, sU, sV, axis)
             lines = math.prod(sU) // sU[axis]
