@@ -1,6 +1,6 @@
 """Rewrite benchmark: maxcert rewrite on the onnx package's own models, and the inference price of a MaxPool-free model.
 
-    python benchmarks/bench_rewrite.py [--quick] [--out DIR] [--only NAME ...] [--gadget relu3|relu4]
+    python benchmarks/bench_rewrite.py [--quick] [--out DIR] [--only NAME ...]
 
 The models are the onnx package's backend test data, which nobody here wrote: the nine light
 architectures (``light/light_*.onnx``, 35 MaxPool nodes) and the eight PyTorch-converted pooling
@@ -11,7 +11,8 @@ test_MaxPool2d). For every model it measures
   replaced, every replacement proved; the report's ``time_s``), and the sum of the pools' own
   ``time_s`` (certification);
 * the MaxPool nodes, how many were CERTIFIED, the window outputs (positions) and ReLUs added;
-* onnxruntime latency of the original and the rewritten model on one fixed random input
+* onnxruntime latency of the original and the two rewritten models (the default portable op set and
+  ``--ops fast``) on one fixed random input
   (standard normal, seed 0): both sessions on the CPU provider with ``intra_op_num_threads=1`` and
   ``inter_op_num_threads=1`` (single-threaded, for stable numbers on a shared machine), 3 warm-up
   runs each, then the median of 20 runs (5 for the two largest PyTorch cases), the two models run
@@ -88,30 +89,29 @@ def _feed(model, seed=0) -> dict:
     return feed
 
 
-def latency(orig, new, runs: int):
-    """Median wall-clock ms of one run of each model (alternating), after WARMUP runs of each;
-    also the largest output difference relative to the original's largest magnitude."""
+def latency(models: list, runs: int):
+    """Median wall-clock ms of one run of each model (in turn, so load hits all alike), after WARMUP
+    runs of each; also each rewrite's largest output difference relative to the original's (the first)
+    largest magnitude, and the session set-up times."""
     import numpy as np
 
-    feed = _feed(orig)
-    t0 = time.perf_counter()
-    s_orig = _session(orig)
-    t1 = time.perf_counter()
-    s_new = _session(new)
-    t2 = time.perf_counter()
+    feed = _feed(models[0])
+    sessions, setup = [], []
+    for m in models:
+        t = time.perf_counter()
+        sessions.append(_session(m))
+        setup.append(round(time.perf_counter() - t, 3))
     for _ in range(WARMUP):
-        a = s_orig.run(None, feed)
-        b = s_new.run(None, feed)
-    times = {"orig": [], "new": []}
+        outs = [s.run(None, feed) for s in sessions]
+    times = [[] for _ in models]
     for _ in range(runs):
-        for key, s in (("orig", s_orig), ("new", s_new)):
+        for k, s in enumerate(sessions):
             t = time.perf_counter()
             s.run(None, feed)
-            times[key].append((time.perf_counter() - t) * 1e3)
-    diff = max(float(np.abs(x.astype(np.float64) - y).max() / max(float(np.abs(y).max()), 1e-30))
-               for x, y in zip(b, a))
-    return (statistics.median(times["orig"]), statistics.median(times["new"]), diff,
-            {"original_s": round(t1 - t0, 3), "rewritten_s": round(t2 - t1, 3)})
+            times[k].append((time.perf_counter() - t) * 1e3)
+    diffs = [max(float(np.abs(x.astype(np.float64) - y).max() / max(float(np.abs(y).max()), 1e-30))
+                 for x, y in zip(o, outs[0])) for o in outs[1:]]
+    return [statistics.median(t) for t in times], diffs, setup
 
 
 def bench_model(name: str, path: Path, args) -> dict:
@@ -122,10 +122,11 @@ def bench_model(name: str, path: Path, args) -> dict:
     model = onnx.load(str(path))
     pools = sum(n.op_type == "MaxPool" for n in model.graph.node)
     t0 = time.perf_counter()
-    new, report = rewrite(model, gadget=args.gadget)
+    new, report = rewrite(model)  # the default: residual form, portable ops
     wall = time.perf_counter() - t0
+    fast, fast_report = rewrite(model, ops="fast")
     runs = RUNS_LARGE if name in LARGE else args.runs
-    orig_ms, new_ms, diff, sessions = latency(model, new, runs)
+    (orig_ms, new_ms, fast_ms), (diff, fast_diff), sessions = latency([model, new, fast], runs)
     ps = report["pools"]
     return {
         "model": name, "path": str(path.relative_to(data_dir())), "maxpool_nodes": pools,
@@ -134,8 +135,13 @@ def bench_model(name: str, path: Path, args) -> dict:
         "relu_layers": [p["relu_layers"] for p in ps], "windows": sorted({p["window"] for p in ps}),
         "rewrite_certify_s": report["time_s"], "wall_s": round(wall, 3),
         "certify_s": round(sum(p["time_s"] for p in ps), 3), "pool_time_s": [p["time_s"] for p in ps],
+        "relus_per_output_max": max((p["relus_per_output"] or 0 for p in ps), default=0),
+        "ops": sorted({p.get("ops") for p in ps if p.get("ops")}),
         "runs": runs, "original_ms": round(orig_ms, 6), "rewritten_ms": round(new_ms, 6),
         "ratio": round(new_ms / orig_ms, 4), "session_s": sessions, "max_rel_diff": diff,
+        "fast_certified": sum(p["status"] == "CERTIFIED" for p in fast_report["pools"]),
+        "fast_rewrite_certify_s": fast_report["time_s"], "fast_ms": round(fast_ms, 6),
+        "fast_ratio": round(fast_ms / orig_ms, 4), "fast_max_rel_diff": fast_diff,
     }
 
 
@@ -145,8 +151,8 @@ def _ms(v: float) -> str:
 
 
 class Report:
-    HEADERS = ["model", "MaxPool nodes", "window outputs", "ReLUs added", "certified", "rewrite+certify s",
-               "original ms", "rewritten ms", "ratio"]
+    HEADERS = ["model", "MaxPool nodes", "window outputs", "ReLUs added", "most ReLUs / output", "certified",
+               "rewrite+certify s", "original ms", "portable ms", "ratio", "fast ms", "fast ratio"]
 
     def __init__(self, out: Path, argv: list, args):
         import onnx
@@ -162,7 +168,7 @@ class Report:
                         "python": platform.python_version(),
                         "loadavg_at_start": load},
             "versions": {"onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__},
-            "settings": {"gadget": args.gadget, "warmup": WARMUP, "runs": args.runs, "runs_large": RUNS_LARGE,
+            "settings": {"warmup": WARMUP, "runs": args.runs, "runs_large": RUNS_LARGE,
                          "intra_op_num_threads": 1, "inter_op_num_threads": 1, "input": "standard normal, seed 0"},
         }
 
@@ -178,22 +184,28 @@ class Report:
             (f"Command: `{m['command']}`; date {m['date']}; machine {m['machine']['platform']}, "
              f"os.cpu_count() = {m['machine']['cpu_count']}, Python {m['machine']['python']}, load average at "
              f"start {m['machine']['loadavg_at_start']}; onnx {m['versions']['onnx']}, onnxruntime "
-             f"{m['versions']['onnxruntime']}; gadget {m['settings']['gadget']}."), "",
+             f"{m['versions']['onnxruntime']}."), "",
             ("rewrite+certify s: wall-clock time of `maxcert.verify.pools.rewrite` (every MaxPool replaced and "
              "every replacement proved; the report's `time_s`). Latency: onnxruntime CPU provider, "
              "intra_op_num_threads = inter_op_num_threads = 1 for both sessions, one fixed standard normal "
              f"input, {WARMUP} warm-up runs each, then the median of {m['settings']['runs']} runs "
              f"({RUNS_LARGE} for the two largest PyTorch cases), the two models alternating; "
-             "ratio = rewritten / original, measured in the same run. Window outputs: output positions of all "
-             "pools (batch x channels x spatial); ReLUs added: over all of them."), "",
+             "ratios = rewritten / original, measured in the same run. The rewrite is the default residual "
+             "form (one ReLU per pairwise max); portable: its default op set (Reshape/MatMul/Relu/Add/Transpose, "
+             "for Marabou, auto_LiRPA, CrypTen; a pool too large for its matrices is written fast, and the "
+             "column says so), fast: `--ops fast` (Gather/Sub/Relu/Add/Concat). ReLUs are the same in both. "
+             "Window outputs: output positions of all pools (batch x channels x spatial); ReLUs added: over all "
+             "of them; certified: portable pools (fast pools are certified as well, JSON `fast_certified`)."), "",
             "| " + " | ".join(self.HEADERS) + " |",
             "|" + "---|" * len(self.HEADERS),
         ]
         for r in self.rows:
             lines.append("| " + " | ".join(str(c) for c in [
                 r["model"], r["maxpool_nodes"], f"{r['outputs']:,}", f"{r['relus']:,}",
-                f"{r['certified']}/{r['maxpool_nodes']}", f"{r['rewrite_certify_s']:.2f}",
-                _ms(r["original_ms"]), _ms(r["rewritten_ms"]), f"{r['ratio']:.2f}"]) + " |")
+                f"{r['relus_per_output_max']:g}", f"{r['certified']}/{r['maxpool_nodes']}",
+                f"{r['rewrite_certify_s']:.2f}", _ms(r["original_ms"]),
+                _ms(r["rewritten_ms"]) + ("" if r["ops"] == ["portable"] else f" ({'/'.join(r['ops'])})"),
+                f"{r['ratio']:.2f}", _ms(r["fast_ms"]), f"{r['fast_ratio']:.2f}"]) + " |")
         if len(self.rows) > 1:
             light = [r for r in self.rows if r["model"].startswith("light_")]
             tot = lambda rs, k: sum(r[k] for r in rs)  # noqa: E731
@@ -214,7 +226,6 @@ def main(argv=None):
     ap.add_argument("--out", default=str(HERE), metavar="DIR",
                     help="folder for rewrite_results.md and rewrite_results.json (default: benchmarks/)")
     ap.add_argument("--only", nargs="*", help="model names to run (default: all)")
-    ap.add_argument("--gadget", choices=["relu3", "relu4"], default="relu3")
     ap.add_argument("--runs", type=int, default=RUNS, help="timed runs per model (median reported)")
     args = ap.parse_args(argv)
     rep = Report(Path(args.out), argv, args)

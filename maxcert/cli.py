@@ -618,6 +618,9 @@ COMMANDS["residuals"] = cmd_residuals
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # a bare `maxcert`: the command list, as --help shows it, and exit 3 (nothing was done)
+        build_parser().print_help()
+        return EXIT_BAD
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "cluster", None) is None:

@@ -66,3 +66,12 @@ def test_bad_model_files_exit_3(tmp_path, run_cli):
 def test_help_lists_commands(run_cli):
     code, out, _ = run_cli("--help")
     assert code == 0 and "build" in out and "info" in out
+
+
+def test_bare_maxcert_lists_the_commands(run_cli):
+    # nothing asked, nothing done: the command list as --help shows it, exit 3, and no error line
+    code, stdout, stderr = run_cli()
+    assert code == 3 and stderr == ""
+    for command in ("build", "certify", "error", "rewrite", "proofs"):
+        assert command in stdout
+    assert "usage: maxcert" in stdout
