@@ -171,6 +171,28 @@ def _through_flat(node, consts, args, flat, of, shapes):
                    "and the Reshape back to its lines may")
 
 
+def _producers(graph) -> dict:
+    return {t: n for n in graph.node for t in n.output}
+
+
+
+def _subgraph(graph, X: str, Y: str) -> list:
+    """The nodes Y depends on back to X, in graph order; every other leaf must be a Constant."""
+    prod = _producers(graph)
+    need, todo, seen = set(), [Y], set()
+    while todo:
+        t = todo.pop()
+        if t in seen or t == X or t == "":
+            continue
+        seen.add(t)
+        n = prod.get(t)
+        if n is None:
+            raise Unproved(f"the replacement reads {t!r}, which is neither the pool input nor computed from it")
+        need.add(id(n))
+        if n.op_type != "Constant":
+            todo.extend(n.input)
+    return [n for n in graph.node if id(n) in need]
+
 class _Block:
     def __init__(self, kind, entry):
         self.kind, self.entry, self.nodes, self.axis, self.made, self.exit = kind, entry, [], None, set(), None
@@ -354,7 +376,7 @@ def _line_incidence(supports, shapeU, shapeV, axis):
     """0/1 matrix |V| x |U|: V[.., j, ..] is the max of U[.., p, ..] for p in S_j."""
     from scipy import sparse
 
-    n, m = shapeU[axis], shapeV[axis]
+    m = shapeV[axis]
     if [s for k, s in enumerate(shapeU) if k != axis] != [s for k, s in enumerate(shapeV) if k != axis] \
             or len(supports) != m:
         raise Unproved(f"a line stage maps shape {shapeU} to {shapeV} along axis {axis} with {len(supports)} outputs")
@@ -432,15 +454,10 @@ def prove_exact(model, site, deadline=None, cache=None) -> dict:
     from maxcert.graphs.evaluate import depth, num_neurons
     from maxcert.graphs.pools import _default_opset
     from maxcert.graphs.readwrite.onnx_io import from_onnx
-    from maxcert.verify.pools import _subgraph, _Unproved
-
     cache = {} if cache is None else cache
     opset = _default_opset(model)
     shape = [v or 1 for v in site.shape]
-    try:
-        nodes = _subgraph(model.graph, site.input, site.output)
-    except _Unproved as e:
-        raise Unproved(str(e)) from None
+    nodes = _subgraph(model.graph, site.input, site.output)
     consts = {n.output[0]: n for n in nodes if n.op_type == "Constant"}
     shapes = _shapes(nodes, consts, site.input, shape, site.elem_type, opset)
     inc = None  # |current tensor| x |X|: which inputs each element is the max of

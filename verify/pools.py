@@ -26,50 +26,18 @@ Identical row networks (same exact weights, same hash) are certified once per ru
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
 
 from maxcert.verify.certificates import CERTIFIED, UNKNOWN
+from maxcert.verify.pool_proof import Unproved as _Unproved
+from maxcert.verify.pool_proof import _attr, _model, _run_labels, _subgraph, _value
 
 DATA_MOVEMENT = ("Gather", "Transpose", "Reshape")
 ROW_OPS = ("Slice", "Concat", "Relu", "Neg", "Sum", "Mul", "Div", "Gather", "MatMul", "Reshape")
 
 
-class _Unproved(Exception):
-    """A step of the proof does not go through; the message says which."""
-
-
-def _producers(graph) -> dict:
-    return {t: n for n in graph.node for t in n.output}
-
-
-def _const_value(node):
-    from onnx import helper, numpy_helper
-
-    for a in node.attribute:
-        if a.name == "value":
-            return numpy_helper.to_array(helper.get_attribute_value(a))
-    raise _Unproved(f"Constant node {node.name!r} has no tensor value")
-
-
-def _subgraph(graph, X: str, Y: str) -> list:
-    """The nodes Y depends on back to X, in graph order; every other leaf must be a Constant."""
-    prod = _producers(graph)
-    need, todo, seen = set(), [Y], set()
-    while todo:
-        t = todo.pop()
-        if t in seen or t == X or t == "":
-            continue
-        seen.add(t)
-        n = prod.get(t)
-        if n is None:
-            raise _Unproved(f"the replacement reads {t!r}, which is neither the pool input nor computed from it")
-        need.add(id(n))
-        if n.op_type != "Constant":
-            todo.extend(n.input)
-    return [n for n in graph.node if id(n) in need]
 
 
 def _split(nodes, X: str):
@@ -89,14 +57,6 @@ def _split(nodes, X: str):
     return chain, V, [n for n in rest if n not in chain], consts
 
 
-def _attr(node, name, default=None):
-    from onnx import helper
-
-    for a in node.attribute:
-        if a.name == name:
-            return helper.get_attribute_value(a)
-    return default
-
 
 def _check_rows(rows, consts, V: str, rank: int):
     """Every row node acts on each row of the last axis alone and alike (see the module docstring)."""
@@ -115,8 +75,8 @@ def _check_rows(rows, consts, V: str, rank: int):
             if args[0] not in inside or any(t not in consts for t in args[1:]):
                 raise _Unproved(f"Slice {n.name!r} has non-constant bounds")
             if len(args) > 1:
-                axes = _const_value(consts[args[3]]).ravel().tolist() if len(args) > 3 else None
-                steps = _const_value(consts[args[4]]).ravel().tolist() if len(args) > 4 else [1]
+                axes = _value(consts, args[3]).ravel().tolist() if len(args) > 3 else None
+                steps = _value(consts, args[4]).ravel().tolist() if len(args) > 4 else [1]
             else:
                 axes, steps = _attr(n, "axes"), [1]
             if axes is None or len(axes) != 1 or not axis_ok(axes[0]) or steps != [1]:
@@ -129,58 +89,35 @@ def _check_rows(rows, consts, V: str, rank: int):
                 raise _Unproved(f"{op} {n.name!r} reads a tensor that is not a row tensor")
         elif op == "Sum":  # of row tensors, and scalar constants (the same for every row)
             if not any(t in inside for t in args) or any(
-                    t not in inside and (t not in consts or _const_value(consts[t]).size != 1) for t in args):
+                    t not in inside and (t not in consts or _value(consts, t).size != 1) for t in args):
                 raise _Unproved(f"Sum {n.name!r} adds something that is neither a row tensor nor a scalar constant")
         elif op in ("Mul", "Div"):
             if op == "Div" and args[0] not in inside:
                 raise _Unproved(f"Div {n.name!r} does not divide a row tensor")
             row = [t for t in args if t in inside]
             other = [t for t in args if t not in inside]
-            if len(row) != 1 or len(other) != 1 or other[0] not in consts or _const_value(consts[other[0]]).size != 1:
+            if len(row) != 1 or len(other) != 1 or other[0] not in consts or _value(consts, other[0]).size != 1:
                 raise _Unproved(f"{op} {n.name!r} is not a row tensor times a scalar constant")
         elif op == "Gather":  # picks entries of each row's last axis, the same for every row
-            if args[0] not in inside or args[1] not in consts or _const_value(consts[args[1]]).ndim != 1 \
+            if args[0] not in inside or args[1] not in consts or _value(consts, args[1]).ndim != 1 \
                     or not axis_ok(_attr(n, "axis", 0)):
                 raise _Unproved(f"Gather {n.name!r} does not pick from the last axis with constant indices")
         elif op == "MatMul":  # row (.., a) times a constant (a, b): a linear map of each row alone
-            if args[0] not in inside or args[1] not in consts or _const_value(consts[args[1]]).ndim != 2:
+            if args[0] not in inside or args[1] not in consts or _value(consts, args[1]).ndim != 2:
                 raise _Unproved(f"MatMul {n.name!r} is not a row tensor times a constant matrix")
         elif op == "Reshape":
-            shape = _const_value(consts[args[1]]).ravel().tolist() if len(args) > 1 and args[1] in consts else None
+            shape = _value(consts, args[1]).ravel().tolist() if len(args) > 1 and args[1] in consts else None
             if args[0] not in inside or shape != [0] * last:
                 raise _Unproved(f"Reshape {n.name!r} is not the final drop of the row axis")
         inside.add(n.output[0])
 
 
-def _model(nodes, consts, X: str, x_shape, x_type, Y: str, opset: int, ir: int):
-    from onnx import helper
-
-    used = {t for n in nodes for t in n.input}
-    cnodes = [consts[t] for t in consts if t in used]
-    g = helper.make_graph(cnodes + list(nodes), "pool_part", [helper.make_tensor_value_info(X, x_type, x_shape)],
-                          [helper.make_empty_tensor_value_info(Y)])
-    return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)], ir_version=max(ir, 4))
-
 
 def selection_indices(chain, consts, X, shape, V, opset) -> np.ndarray:
     """Run the data-movement nodes on x_i = i (double) with onnxruntime; the copied index per slot."""
-    import onnxruntime as ort
-    from onnx import TensorProto
-
     if not chain:
         raise _Unproved("the replacement has no data-movement selection")
-    m = _model(chain, consts, X, shape, TensorProto.DOUBLE, V, opset, 7)
-    so = ort.SessionOptions()
-    so.log_severity_level = 3
-    sess = ort.InferenceSession(m.SerializeToString(), so, providers=["CPUExecutionProvider"])
-    n = math.prod(shape)
-    if n >= 1 << 53:
-        raise _Unproved("the pool input has too many elements to label exactly in double")
-    (out,) = sess.run(None, {X: np.arange(n, dtype=np.float64).reshape(shape)})
-    idx = out.astype(np.int64)
-    if not np.array_equal(idx, out):
-        raise _Unproved("the selection does not copy input elements")
-    return idx
+    return _run_labels(chain, consts, X, shape, V, opset)
 
 
 def check_windows(idx: np.ndarray, spec, shape) -> None:
@@ -237,7 +174,7 @@ def row_network(rows, consts, V: str, m: int, rank: int, elem_type: int, Y: str,
     from maxcert.graphs.readwrite.onnx_io import from_onnx
 
     shape = [1] * (rank - 1) + [m]
-    return from_onnx(_model(rows, consts, V, shape, elem_type, Y, opset, 7))
+    return from_onnx(_model(rows, consts, V, shape, elem_type, [Y], opset))
 
 
 def _approximated(out, site, idx, m, cert, key, t0) -> dict:
