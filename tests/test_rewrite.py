@@ -187,8 +187,8 @@ def test_other_nodes_untouched():
 
 # --- the certificate is read off the written model: a wrong replacement is not certified ---------
 
-def _tampered(change, ops="portable", shape=(1, 2, 5, 5)):
-    m = pool_model(list(shape), 13, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+def _tampered(change, ops="portable", shape=(1, 2, 5, 5), opset=13):
+    m = pool_model(list(shape), opset, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
     new, sites = rewrite_model(m, ops=ops)
     change(new)
     return certify_site(new, sites[0])
@@ -277,6 +277,15 @@ def test_fast_form_tampered_gather_is_caught():
         c, idx = _matrix(m, "s0_l0_a")
         idx[0] = idx[-1]
         _set(c, idx)
+    out = _tampered(change, ops="fast", opset=9)  # below opset 10 (no strided Slice) the fast form gathers
+    assert out["status"] == "UNKNOWN" and ("window" in out["reason"] or "max" in out["reason"]), out
+
+
+def test_fast_form_shifted_slice_is_caught():
+    def change(m):  # the first strided Slice reads one position further on: same length, wrong entries
+        for part in ("start0", "end0"):
+            c, v = _matrix(m, "s0_l0_a_" + part)
+            _set(c, v + 1)
     out = _tampered(change, ops="fast")
     assert out["status"] == "UNKNOWN" and ("window" in out["reason"] or "max" in out["reason"]), out
 

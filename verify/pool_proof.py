@@ -8,7 +8,7 @@ nodes between the pool's input X and output Y are cut into a chain of *blocks*:
   indices of rank != 1. Each output element is a copy of one input element; onnxruntime runs the
   block on the labels ``u_i = i`` (double: integers below 2^53 are exact) and so gives which.
 * a **line block** along one axis a: MatMul by a constant matrix (a = the last axis), Gather with
-  constant 1-D indices and Concat on axis a, Relu, Neg, Add, Sub, Sum of block tensors, Mul or Div
+  constant 1-D indices, Slice (constant bounds and step) and Concat on axis a, Relu, Neg, Add, Sub, Sum of block tensors, Mul or Div
   by a scalar constant. Each such node treats every line along a (the other coordinates fixed)
   alone and alike, and keeps the other axes, so the block is one network T on a line of length n,
   applied to every line. T is imported exactly (:func:`maxcert.graphs.readwrite.onnx_io.from_onnx`)
@@ -100,6 +100,11 @@ def _line_axis(node, consts, rank, inside) -> int | None:
         if args[1] not in consts or _value(consts, args[1]).ndim != 1 or args[0] not in inside:
             raise Unproved(f"Gather {node.name!r} does not pick along one axis with constant 1-D indices")
         return int(_attr(node, "axis", 0)) % rank
+    if op == "Slice":  # constant starts, ends, one axis and a step: the same entries of every line
+        if args[0] not in inside or len(args) < 4 or any(t not in consts for t in args[1:]) \
+                or _value(consts, args[3]).size != 1:
+            raise Unproved(f"Slice {node.name!r} does not cut one axis with constant bounds")
+        return int(_value(consts, args[3]).ravel()[0]) % rank
     if op == "Concat":
         if any(t not in inside for t in args):
             raise Unproved(f"Concat {node.name!r} joins a tensor that is not of its block")
