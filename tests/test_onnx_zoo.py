@@ -39,7 +39,7 @@ MAXLIKE = ("Max", "ReduceMax", "MaxPool", "GlobalMaxPool", "ArgMax")
 # ops the replacement may add (Relu is the only nonlinearity): the portable set Marabou, auto_LiRPA and
 # CrypTen read; a pool too large for the portable form's matrices is written with the fast set
 PORTABLE_OPS = {"Constant", "Reshape", "MatMul", "Relu", "Add", "Transpose"}
-FAST_OPS = {"Constant", "Gather", "Sub", "Relu", "Add", "Concat"}
+FAST_OPS = {"Constant", "Gather", "Slice", "Sub", "Relu", "Add", "Concat"}
 RTOL = 1e-5  # relative to the largest magnitude of the compared tensor
 
 LIGHT = {  # model -> MaxPool nodes
