@@ -32,7 +32,8 @@ from maxcert.graphs.pool_plan import AxisPlan, PoolPlan
 
 FORMS = ("residual", "mlp")
 OPSETS = ("portable", "fast")
-PORTABLE_MATRIX_LIMIT = 1 << 24  # entries of one pool's constant matrices in the portable form
+PORTABLE_MATRIX_LIMIT = 1 << 24
+FAST_SWAP_LAST = True  # entries of one pool's constant matrices in the portable form
 
 
 def schedule(ap: AxisPlan) -> list:
@@ -260,7 +261,14 @@ def emit_fast(E, plan: PoolPlan, X: str, Y: str, r: int, form: str, gadget: str)
             V = E.node("Gather", [V, E.const(np.array(crop, np.int64), f"s{k}_crop")], f"s{k}_crop", axis=axis)
             continue
         pos = crop if (crop is not None and j == first) else list(range(ap.n))
-        V = _fast_line(E, V, ap, pos, axis, form, gadget, f"s{k}")
+        swap = FAST_SWAP_LAST and r >= 2 and j == r - 1  # picks along the last axis copy element by element:
+        if swap:  # pick whole rows of the first spatial axis instead, between two Transposes
+            perm = list(range(2 + r))
+            perm[2], perm[-1] = perm[-1], perm[2]
+            V = E.node("Transpose", [V], f"s{k}_axis_first", perm=perm)
+        V = _fast_line(E, V, ap, pos, 2 if swap else axis, form, gadget, f"s{k}")
+        if swap:
+            V = E.node("Transpose", [V], f"s{k}_axis_back", perm=perm)
     E.node("Identity", [V], "out", output=Y)
 
 
