@@ -304,6 +304,8 @@ def take(E, T: str, idx: list, axis: int, name: str) -> str:
 
 
 def _fast_line(E, V: str, ap: AxisPlan, pos: list, axis: int, form: str, gadget: str, what: str) -> str:
+    if form == "residual":
+        return _fast_residual(E, V, ap, pos, axis, what)
     sl = ap.slots()
 
     def gather(T, idx, name):
@@ -330,3 +332,35 @@ def _fast_line(E, V: str, ap: AxisPlan, pos: list, axis: int, form: str, gadget:
     if ap.levels and idx == list(range(len(sl[-1]))):
         return S
     return gather(S, idx, f"{what}_out")
+
+
+def _fast_residual(E, V: str, ap: AxisPlan, pos: list, axis: int, what: str) -> str:
+    """The residual form with no state tensor: each layer's maxima stay in their own tensor and every
+    pick reads the tensor that holds its interval, so nothing is carried or concatenated per layer."""
+    where = {(p, 1): (V, pos[p]) for p in range(ap.n)}  # interval -> (tensor, index along the axis)
+
+    def pick(ivs, name):
+        runs = []  # consecutive picks from one tensor
+        for iv in ivs:
+            T, i = where[iv]
+            if runs and runs[-1][0] == T:
+                runs[-1][1].append(i)
+            else:
+                runs.append((T, [i]))
+        parts = [T if idx == list(range(_width(T))) else take(E, T, idx, axis, f"{name}_{k}" if len(runs) > 1 else name)
+                 for k, (T, idx) in enumerate(runs)]
+        return parts[0] if len(parts) == 1 else E.node("Concat", parts, name, axis=axis)
+
+    widths = {}  # tensors made here -> their length along the axis (the input's is never taken whole)
+
+    def _width(T):
+        return widths.get(T, -1)
+
+    for t, lv in enumerate(ap.levels):
+        A = pick([a for _, a, _ in lv], f"{what}_l{t}_a")
+        B = pick([b for _, _, b in lv], f"{what}_l{t}_b")
+        new = E.add(B, E.node("Relu", [E.sub(A, B, f"{what}_l{t}_diff")], f"{what}_l{t}_relu"), f"{what}_l{t}_max")
+        widths[new] = len(lv)
+        for i, (iv, _, _) in enumerate(lv):
+            where[iv] = (new, i)
+    return pick(list(ap.outputs), f"{what}_out")
