@@ -32,8 +32,7 @@ from maxcert.graphs.pool_plan import AxisPlan, PoolPlan
 
 FORMS = ("residual", "mlp")
 OPSETS = ("portable", "fast")
-PORTABLE_MATRIX_LIMIT = 1 << 24
-FAST_SWAP_LAST = True  # entries of one pool's constant matrices in the portable form
+PORTABLE_MATRIX_LIMIT = 1 << 24  # entries of one pool's constant matrices in the portable form
 
 
 def schedule(ap: AxisPlan) -> list:
@@ -261,7 +260,7 @@ def emit_fast(E, plan: PoolPlan, X: str, Y: str, r: int, form: str, gadget: str)
             V = E.node("Gather", [V, E.const(np.array(crop, np.int64), f"s{k}_crop")], f"s{k}_crop", axis=axis)
             continue
         pos = crop if (crop is not None and j == first) else list(range(ap.n))
-        swap = FAST_SWAP_LAST and r >= 2 and j == r - 1  # picks along the last axis copy element by element:
+        swap = r >= 2 and j == r - 1  # picks along the last axis copy element by element:
         if swap:  # pick whole rows of the first spatial axis instead, between two Transposes
             perm = list(range(2 + r))
             perm[2], perm[-1] = perm[-1], perm[2]
