@@ -15,8 +15,9 @@ Op sets:
   Reshape with explicit positive shapes to ``(N, lines, length)``, MatMul of that by a constant
   2-D matrix (selections and differences with entries 0, 1, -1 and, for relu4, 1/2), Relu, Add of
   two tensors, and Transpose to bring the next axis last. Nothing of higher rank than the pool.
-* ``fast``: for onnxruntime: Gather with constant 1-D indices on the pooled axis, Sub, Relu, Add and
-  Concat; no layout change, so the batch may stay symbolic.
+* ``fast``: for onnxruntime: picks along the pooled axis by strided Slice (opset >= 10) or Gather,
+  Sub, Relu, Add, Concat where picks come from several tensors, and two Transposes around a pass
+  along the last axis (its picks then copy rows); no Reshape, so the batch may stay symbolic.
 
 Each pass works on the windows' unpadded positions only: padding never enters a max and no
 constant stands in for -inf.
