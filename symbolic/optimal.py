@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 
 from maxcert.errors import MaxcertError
-from maxcert.symbolic.order_stats import vertex_system
+from maxcert.symbolic.order_stats import relative_system, vertex_system
 
 
 class SymbolicError(MaxcertError):
@@ -51,9 +51,11 @@ def check_index_set(d: int, R) -> list:
 
 @dataclass
 class OptimalApproximation:
-    """Optimal betas for (d, R), the optimal worst-case error on [0,1]^d, and its proof.
+    """Optimal betas for (d, R), the optimal worst-case error, and its proof.
 
     ``dual`` maps a vertex j to ``(sign, mu)``: the residual at v_j has sign ``sign`` and weight ``mu``.
+    With ``relative`` the approximator has no constant and ``sum beta = 1``, and ``error`` bounds
+    ``|f(x) - max(x)| / (max(x) - min(x))`` on all of R^d (see :func:`optimal_approximation`).
     """
 
     d: int
@@ -63,17 +65,20 @@ class OptimalApproximation:
     equioscillation: list
     dual: dict = field(default_factory=dict)
     method: str = "highs+exact"
+    relative: bool = False
 
     def residuals(self) -> list:
+        """``f(v_j) - max(v_j)`` at the vertices: j = 0..d, or j = 1..d-1 when relative."""
         A, y = vertex_system(self.d, self.R)
-        return [sum(a * self.betas[k] for a, k in zip(row, self.R)) - yj for row, yj in zip(A, y)]
+        res = [sum(a * self.betas[k] for a, k in zip(row, self.R)) - yj for row, yj in zip(A, y)]
+        return res[1:-1] if self.relative else res
 
     def check(self) -> bool:
         """Re-verify in exact arithmetic: the betas reach ``error`` and the dual proves it optimal."""
-        return check_certificate(self.d, self.R, self.betas, self.error, self.dual)
+        return check_certificate(self.d, self.R, self.betas, self.error, self.dual, self.relative)
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "d": self.d,
             "R": self.R,
             "error": str(self.error),
@@ -81,20 +86,59 @@ class OptimalApproximation:
             "equioscillation": self.equioscillation,
             "dual": {str(j): {"sign": s, "mu": str(m)} for j, (s, m) in sorted(self.dual.items())},
         }
+        if self.relative:
+            out["relative"] = True
+        return out
 
 
-def check_certificate(d, R, betas, error, dual) -> bool:
-    """Exact check: max_j |residual_j| == error, and the dual multipliers prove error is a lower bound."""
+def _system(d, R, relative):
+    """``(A, y, free, first)``: the LP ``min_b max_i |A_i b - y_i|`` over the betas of ``free``;
+    row i stands for vertex ``j = i + first``."""
+    if relative:
+        A, y = relative_system(d, R)
+        return A, y, R[:-1], 1
     A, y = vertex_system(d, R)
-    res = [sum(a * betas[k] for a, k in zip(row, R)) - yj for row, yj in zip(A, y)]
+    return A, y, R, 0
+
+
+def _check_rows(A, y, beta, error, dual) -> bool:
+    """Exact check of one LP: max_i |A_i beta - y_i| == error and the dual proves error optimal."""
+    res = [sum(a * b for a, b in zip(row, beta)) - yi for row, yi in zip(A, y)]
     if max(abs(r) for r in res) != error:
         return False
     if not dual or any(m < 0 for _, m in dual.values()) or sum(m for _, m in dual.values()) != 1:
         return False
-    for i in range(len(R)):
-        if sum(m * s * A[j][i] for j, (s, m) in dual.items()) != 0:
+    if any(not 0 <= i < len(A) for i in dual):
+        return False
+    for c in range(len(beta)):
+        if sum(m * s * A[i][c] for i, (s, m) in dual.items()) != 0:
             return False
-    return -sum(m * s * y[j] for j, (s, m) in dual.items()) == error
+    return -sum(m * s * y[i] for i, (s, m) in dual.items()) == error
+
+
+def check_certificate(d, R, betas, error, dual, relative: bool = False) -> bool:
+    """Exact check: max_j |residual_j| == error, and the dual multipliers prove error is a lower bound.
+
+    ``relative``: also ``sum beta = 1`` and no constant; residuals at ``v_1 .. v_{d-1}``.
+
+    Examples
+    --------
+    >>> r = optimal_approximation(4, [1, 2], relative=True)
+    >>> check_certificate(4, [1, 2], r.betas, r.error, r.dual, relative=True)
+    True
+    >>> check_certificate(4, [1, 2], r.betas, r.error / 2, r.dual, relative=True)
+    False
+    """
+    R = list(R)
+    if sorted(betas) != sorted(R):
+        return False
+    if relative and (0 in R or sum(betas.values()) != 1):
+        return False
+    A, y, free, first = _system(d, R, relative)
+    rows = {}
+    for j, sm in dual.items():
+        rows[j - first] = sm
+    return _check_rows(A, y, [betas[k] for k in free], error, rows)
 
 
 def _pivot(T, r, c):
@@ -131,13 +175,13 @@ def _solve_exact(M, b):
     return z
 
 
-def _rational_simplex(R, A, y):
+def _rational_simplex(A, y):
     """The exact optimum of the vertex LP by a dense simplex in rationals (Bland's rule: it ends).
 
     It solves the dual: max ``-sum_i mu_i s_i y_{j_i}`` over ``mu >= 0`` with ``sum_i mu_i s_i A_{j_i} = 0``
     and ``sum mu = 1``, one variable per vertex j and sign s; the betas are minus the simplex
     multipliers of the first rows. Returns ``(betas, E, dual)`` after the exact certificate check,
-    or None. (Used when the float LP's basis is off by its tolerance, instead of enumerating.)
+    or None (betas as a list over A's columns, the dual keyed by row). (Used when the float LP's basis is off by its tolerance, instead of enumerating.)
     """
     m, n = len(A), len(A[0])
     cols = [([s * A[j][c] for c in range(n)] + [Fraction(1)], -s * y[j], j, s) for s in (1, -1) for j in range(m)]
@@ -184,18 +228,18 @@ def _rational_simplex(R, A, y):
         if b < N and T[r][-1] != 0:
             _, _, j, s = cols[b]
             dual[j] = (s, dual.get(j, (s, 0))[1] + T[r][-1])
-    betas = {k: -pi[c] for c, k in enumerate(R)}
-    return (betas, E, dual) if check_certificate(len(A) - 1, R, betas, E, dual) else None
+    beta = [-pi[c] for c in range(n)]
+    return (beta, E, dual) if _check_rows(A, y, beta, E, dual) else None
 
 
-def _exact_from_float(d, R, A, y):
+def _exact_from_float(A, y):
     """Rebuild an exact optimum from HiGHS's primal and dual; None if the check fails."""
     from scipy.optimize import linprog
 
-    n = len(R)
+    n = len(A[0])
     Af = np.array([[float(v) for v in row] for row in A])
     yf = np.array([float(v) for v in y])
-    m = d + 1
+    m = len(A)
     # variables (beta, t); rows: (A beta - y) - t <= 0 and -(A beta - y) - t <= 0
     A_ub = np.vstack([np.hstack([Af, -np.ones((m, 1))]), np.hstack([-Af, -np.ones((m, 1))])])
     b_ub = np.concatenate([yf, -yf])
@@ -236,17 +280,16 @@ def _exact_from_float(d, R, A, y):
                 P, q, beta = P + [row], q + [free_fix[c]], trial
             if _max_res(A, y, beta) == E:
                 break
-    betas = dict(zip(R, beta))
-    if not check_certificate(d, R, betas, E, dual):
+    if not _check_rows(A, y, beta, E, dual):
         return None
-    return betas, E, dual
+    return beta, E, dual
 
 
 def _max_res(A, y, beta):
     return max(abs(sum(a * b for a, b in zip(row, beta)) - yj) for row, yj in zip(A, y))
 
 
-def _exact_simplex(d, R, A, y):
+def _exact_simplex(A, y):
     """Exact fallback: Chebyshev fit by enumerating equioscillation sets (the LP's vertices).
 
     For each choice of len(R)+1 vertices and signs, solve the square system exactly; the best
@@ -255,9 +298,9 @@ def _exact_simplex(d, R, A, y):
     """
     from itertools import combinations, product
 
-    n = len(R)
+    n = len(A[0])
     best = None
-    for S in combinations(range(d + 1), n + 1):
+    for S in combinations(range(len(A)), n + 1):
         for signs in product((1, -1), repeat=n + 1):
             M = [[s * A[j][c] for j, s in zip(S, signs)] for c in range(n)] + [[Fraction(1)] * (n + 1)]
             mu = _solve_exact(M, [Fraction(0)] * n + [Fraction(1)])
@@ -270,12 +313,30 @@ def _exact_simplex(d, R, A, y):
             if beta is None:
                 continue
             if _max_res(A, y, beta) == E and (best is None or E < best[1]):
-                best = (dict(zip(R, beta)), E, dual)
+                best = (beta, E, dual)
     return best
 
 
-def optimal_approximation(d: int, R) -> OptimalApproximation:
+def _solve(A, y):
+    """``(beta, E, dual, method)``: the exact optimum of ``min_b max_i |A_i b - y_i|``, checked."""
+    if not A[0]:  # no free beta: the residual is fixed, its largest entry is the error
+        i = max(range(len(y)), key=lambda r: abs(y[r]))
+        return [], abs(y[i]), {i: (-1 if y[i] > 0 else 1, Fraction(1))}, "fixed"
+    for method, solver in (("highs+exact", _exact_from_float), ("exact-simplex", _rational_simplex),
+                           ("exact-enumeration", _exact_simplex)):
+        got = solver(A, y)  # HiGHS's basis first; the exact simplex when it fails its exact check
+        if got is not None:
+            return (*got, method)
+    raise SymbolicError("no optimum found")  # pragma: no cover - the LP always has one
+
+
+def optimal_approximation(d: int, R, relative: bool = False) -> OptimalApproximation:
     """The exact optimum of ``min_beta max_x |beta_0 + sum_k beta_k M_k(x) - max(x)|`` on [0,1]^d.
+
+    With ``relative=True`` the approximator is shift-equivariant: no constant (0 not in R) and
+    ``sum beta = 1``. Then ``f(x) - max(x)`` depends only on ``x - min(x)``, and ``error`` is
+    ``E_rel = sup |f(x) - max(x)| / (max(x) - min(x))`` over all of R^d, attained at the 0/1
+    vertices with 1..d-1 ones (the reduction is in docs/how-it-works.md#relative).
 
     Examples
     --------
@@ -284,20 +345,23 @@ def optimal_approximation(d: int, R) -> OptimalApproximation:
     (Fraction(1, 10), True)
     >>> optimal_approximation(5, [0]).betas    # the best constant is 1/2
     {0: Fraction(1, 2)}
+    >>> r = optimal_approximation(4, [1, 2], relative=True)    # 2 M_2 - M_1: off by 1/4 at v_1, v_3
+    >>> r.error, r.betas, r.check()
+    (Fraction(1, 4), {1: Fraction(-1, 1), 2: Fraction(2, 1)}, True)
     """
     R = check_index_set(d, R)
-    A, y = vertex_system(d, R)
-    got = _exact_from_float(d, R, A, y)
-    method = "highs+exact"
-    if got is None:  # HiGHS's basis failed its exact check: an exact rational simplex instead
-        got = _rational_simplex(R, A, y)
-        method = "exact-simplex"
-    if got is None:
-        got = _exact_simplex(d, R, A, y)
-        method = "exact-enumeration"
-    if got is None:  # pragma: no cover - would mean the LP has no optimum, impossible here
-        raise SymbolicError(f"no optimum found for d={d}, R={R}")
-    betas, E, dual = got
-    A_res = [sum(a * betas[k] for a, k in zip(row, R)) - yj for row, yj in zip(A, y)]
-    eq = [j for j, r in enumerate(A_res) if abs(r) == E]
-    return OptimalApproximation(d, R, betas, E, eq, dual, method)
+    if relative and 0 in R:
+        raise SymbolicError("the relative (shift-equivariant) form has no constant: R must not contain 0")
+    A, y, free, first = _system(d, R, relative)
+    beta, E, rows, method = _solve(A, y)
+    betas = dict(zip(free, beta))
+    if relative:
+        betas[R[-1]] = Fraction(1) - sum(beta)
+        betas = {k: betas[k] for k in R}
+    dual = {i + first: sm for i, sm in rows.items()}
+    res = [sum(a * b for a, b in zip(row, beta)) - yi for row, yi in zip(A, y)]
+    eq = [i + first for i, r in enumerate(res) if abs(r) == E]
+    opt = OptimalApproximation(d, R, betas, E, eq, dual, method, relative)
+    if not opt.check():  # pragma: no cover - each solver's answer was checked on its own rows
+        raise SymbolicError(f"the optimum for d={d}, R={R} failed its exact check")
+    return opt

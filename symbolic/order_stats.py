@@ -60,6 +60,33 @@ def vertex_system(d: int, R) -> tuple:
     return A, y
 
 
+def avoid_probability(d: int, k: int, j: int) -> Fraction:
+    """``p_k(j) = C(d-j, k)/C(d, k)``: a random k-subset misses the top j inputs; ``1 - M_k(v_j)``."""
+    return Fraction(comb(d - j, k), comb(d, k))
+
+
+def relative_system(d: int, R) -> tuple:
+    """``(A, y)`` of the shift-equivariant LP, its constraint ``sum beta = 1`` eliminated.
+
+    For ``f = sum_{k in R} beta_k M_k`` (no constant, ``sum beta = 1``) the residual at ``v_j`` is
+    ``f(v_j) - 1 = -sum_k beta_k p_k(j)``; only ``j = 1..d-1`` matter (``r_0 = r_d = 0``). With the
+    last index ``k0`` of R carrying ``beta_k0 = 1 - sum_{k != k0} beta_k``, the residual is
+    ``A b - y`` over the other betas: ``A[j][k] = p_k0(j) - p_k(j)``, ``y[j] = p_k0(j)``.
+    Row i stands for the vertex ``j = i + 1``.
+
+    Examples
+    --------
+    >>> A, y = relative_system(3, [1, 2])    # k0 = 2; p_1(j) = (3-j)/3, p_2(j) = C(3-j, 2)/3
+    >>> A, y
+    ([[Fraction(-1, 3)], [Fraction(-1, 3)]], [Fraction(1, 3), Fraction(0, 1)])
+    """
+    *free, k0 = R
+    rows = range(1, d)
+    A = [[avoid_probability(d, k0, j) - avoid_probability(d, k, j) for k in free] for j in rows]
+    y = [avoid_probability(d, k0, j) for j in rows]
+    return A, y
+
+
 def _check(d):
     from maxcert.symbolic.optimal import SymbolicError
 
