@@ -146,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     dv.add_argument("--family", help="const, mean, small, medium or big: derive and prove the closed form in d")
     dv.add_argument("--depth", type=_int_at_least(0), metavar="L",
                     help="derive and prove the closed form of E(d, L) (L = 0 or 1)")
+    dv.add_argument("--relative", action="store_true",
+                    help="the shift-equivariant optimum: no constant, sum beta = 1; its error bounds "
+                         "|f - max| / (max - min) on all of R^d")
     dv.add_argument("--json", metavar="OUT", help="write the result as JSON")
 
     t = sub.add_parser("tradeoff", help="E(d,L) and W(d,L): optimal error and size for every depth L")
@@ -155,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "front of the optimal error against neurons, depth and parameters")
     t.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
                    help="with --pareto: local processes (default: all cores)")
+    t.add_argument("--relative", action="store_true",
+                   help="E_rel(d, L): the shift-equivariant optimum (no constant, sum beta = 1), a bound on "
+                        "|f - max| / (max - min) over all of R^d")
     _add_cluster(t, "the --pareto sweep")
     t.add_argument("--batch", type=_int_at_least(1), default=None, metavar="B",
                    help="with --pareto: index sets per task sent to a process or worker (default: about 32 "
@@ -389,10 +395,15 @@ def cmd_derive(args):
         raise UsageError("maxcert derive: give --d D and --R K,K,.. (or --family NAME)")
     from maxcert.symbolic.optimal import optimal_approximation
 
-    opt = optimal_approximation(args.d, args.R)
+    opt = optimal_approximation(args.d, args.R, relative=args.relative)
     ok = opt.check()
     print(f"d = {opt.d}, R = {{{', '.join(map(str, opt.R))}}}")
-    print(f"optimal worst-case error on [0,1]^{opt.d}: {opt.error} (= {float(opt.error):.6g})")
+    if opt.relative:
+        print(f"shift-equivariant optimum (no constant, sum beta = 1): |f(x) - max(x)| <= E_rel (max(x) - min(x)) "
+              f"for all x in R^{opt.d}")
+        print(f"E_rel = {opt.error} (= {float(opt.error):.6g})")
+    else:
+        print(f"optimal worst-case error on [0,1]^{opt.d}: {opt.error} (= {float(opt.error):.6g})")
     for k, v in opt.betas.items():
         print(f"  beta_{k} = {v}")
     print(f"equioscillation at vertices j = {opt.equioscillation}")
@@ -407,18 +418,20 @@ def cmd_derive(args):
 def _derive_family(args):
     from maxcert.symbolic.closed_forms import depth_closed_form, family_closed_form
 
-    forms = family_closed_form(args.family) if args.family is not None else depth_closed_form(args.depth)
+    rel = args.relative
+    forms = family_closed_form(args.family, rel) if args.family is not None else depth_closed_form(args.depth, rel)
     out = []
     for cf in forms:
         label = f"family {cf.name}" if args.family is not None else cf.name
-        print(f"{label}: optimal error E(d) = {cf.error}   ({cf.where()})")
+        what = "relative error E_rel(d)" if rel else "error E(d)"
+        print(f"{label}: optimal {what} = {cf.error}   ({cf.where()})")
         for k, b in cf.betas.items():
             print(f"  beta_{k} = {b}")
         print(f"  LaTeX: {cf.latex()}")
         for claim, ok in cf.steps:
             print(f"  [{'proved' if ok else 'FAILED'}] {claim}")
         print(f"proof checked: {'yes' if cf.proved else 'NO'}")
-        out.append({"family": cf.name, "where": cf.where(), "d_min": cf.d_min, "error": str(cf.error),
+        out.append({"family": cf.name, "relative": rel, "where": cf.where(), "d_min": cf.d_min, "error": str(cf.error),
                     "latex": cf.latex(), "betas": {str(k): str(v) for k, v in cf.betas.items()},
                     "dual": {str(j): {"sign": str(s), "mu": str(m)} for j, (s, m) in cf.dual.items()},
                     "steps": [{"claim": c, "proved": ok} for c, ok in cf.steps], "proved": cf.proved})
@@ -434,14 +447,20 @@ def cmd_tradeoff(args):
         raise UsageError("maxcert tradeoff: --cluster and --batch go with --pareto")
     out = []
     partial = None if not (args.pareto and args.json) else args.json + ".partial.jsonl"
+    if args.relative and args.pareto:
+        raise UsageError("maxcert tradeoff: --pareto sweeps the absolute optimum only; drop --relative or --pareto")
     for d in args.d:
-        rows = tradeoff(d)
-        print(f"d = {d}: optimal error E(d, L) and size W(d, L) with L hidden layers")
+        rows = tradeoff(d, relative=args.relative)
+        if args.relative:
+            print(f"d = {d}: shift-equivariant optimum E_rel(d, L) (|f - max| <= E_rel (max - min) on R^d) "
+                  f"and size W(d, L) with L hidden layers")
+        else:
+            print(f"d = {d}: optimal error E(d, L) and size W(d, L) with L hidden layers")
         print(f"{'L':>2}  {'R':<24} {'error':>14} {'= float':>10} {'neurons':>8} {'parameters':>10}")
         for r in rows:
             R = "tree (exact)" if r.R is None else "{" + ",".join(map(str, r.R)) + "}"
             print(f"{r.L:>2}  {R:<24} {str(r.error):>14} {float(r.error):>10.4g} {r.neurons:>8} {r.parameters:>10}")
-        obj = {"d": d, "rows": [r.to_dict() for r in rows]}
+        obj = {"d": d, "rows": [r.to_dict() for r in rows], **({"relative": True} if args.relative else {})}
         if args.pareto:
             obj.update(_pareto(d, args, partial))
         out.append(obj)

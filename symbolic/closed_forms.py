@@ -53,6 +53,7 @@ class ClosedForm:
     betas: dict  # index (expr in d) -> expr in d
     dual: dict  # vertex (expr in d) -> (sign, mu expr in d)
     steps: list = field(default_factory=list)  # (claim, proved?)
+    relative: bool = False  # E bounds |f - max| / (max - min) on all of R^d
 
     @property
     def proved(self) -> bool:
@@ -70,7 +71,8 @@ class ClosedForm:
 
     def latex(self) -> str:
         betas = ", ".join(rf"\beta_{{{sp.latex(k)}}} = {sp.latex(v)}" for k, v in self.betas.items())
-        return rf"E(d) = {sp.latex(self.error)} \quad ({self.where()}); \quad {betas}"
+        E = r"E_{\mathrm{rel}}(d)" if self.relative else "E(d)"
+        return rf"{E} = {sp.latex(self.error)} \quad ({self.where()}); \quad {betas}"
 
 
 # ---------------------------------------------------------------- proving inequalities
@@ -168,10 +170,15 @@ def _fit_affine(samples):
     return (a, c) if all(v == a * mm + c for mm, v in samples) else None
 
 
-def derive_pattern(name, R_rule, q=1, p=0, m_start=None, n_samples=6, d_least=2) -> ClosedForm:
+def derive_pattern(name, R_rule, q=1, p=0, m_start=None, n_samples=6, d_least=2, relative=False) -> ClosedForm:
     """Derive and prove the closed form of ``optimal_approximation(d, R_rule(d))`` for d = q*m + p.
 
     ``R_rule(d)`` returns the index set; its members must be fixed offsets from 0 or d.
+    ``relative``: the shift-equivariant optimum (no constant, ``sum beta = 1``). Its dual carries a
+    free multiplier ``lambda`` for that constraint: ``sum_i mu_i s_i M_k(v_{j_i}) + lambda = 0`` for
+    every k, and then any betas with ``sum beta = 1`` have ``max_j |r_j| >= -lambda - sum_i mu_i s_i``.
+    The residuals at v_0 and v_d are 0 (no constant; ``sum beta = 1``), so the primal proof over
+    j = 0..d is the same as the absolute one's.
     """
     if m_start is None:
         m_start = max(3, (8 - p) // q + 1)
@@ -179,7 +186,7 @@ def derive_pattern(name, R_rule, q=1, p=0, m_start=None, n_samples=6, d_least=2)
     data = []
     for mm in ms:
         d = q * mm + p
-        opt = optimal_approximation(d, sorted(set(R_rule(d))))
+        opt = optimal_approximation(d, sorted(set(R_rule(d))), relative=relative)
         data.append((mm, d, opt))
     # shape of R and of the dual support, fitted as a*m + c
     Rs = [sorted(set(R_rule(d))) for _, d, _ in data]
@@ -211,6 +218,8 @@ def derive_pattern(name, R_rule, q=1, p=0, m_start=None, n_samples=6, d_least=2)
     betas = sp.symbols(f"b0:{len(R_aff)}")
     E = sp.Symbol("E")
     eqs = [sum(b * A[jx, kx] for b, kx in zip(betas, R_aff)) - y[jx] - sg * E for jx, sg in zip(J_aff, signs)]
+    if relative:
+        eqs.append(sum(betas) - 1)
     sol = sp.solve(eqs, list(betas) + [E], dict=True)
     if len(sol) != 1 or any(v not in sol[0] for v in list(betas) + [E]):
         raise NoClosedForm(f"{name}: the equioscillation system has no unique solution")
@@ -219,19 +228,26 @@ def derive_pattern(name, R_rule, q=1, p=0, m_start=None, n_samples=6, d_least=2)
     bm = [sp.factor(sol[b]) for b in betas]
     # dual: sum_i mu_i s_i A[j_i, k] = 0 for each k; sum mu = 1
     mus = sp.symbols(f"u0:{len(J_aff)}")
-    deqs = [sum(u * sg * A[jx, kx] for u, sg, jx in zip(mus, signs, J_aff)) for kx in R_aff] + [sum(mus) - 1]
-    dsol = sp.solve(deqs, list(mus), dict=True)
-    if len(dsol) != 1 or any(u not in dsol[0] for u in mus):
+    lam = sp.Symbol("lam") if relative else sp.Integer(0)
+    unknowns = list(mus) + ([lam] if relative else [])
+    deqs = [sum(u * sg * A[jx, kx] for u, sg, jx in zip(mus, signs, J_aff)) + lam for kx in R_aff] + [sum(mus) - 1]
+    dsol = sp.solve(deqs, unknowns, dict=True)
+    if len(dsol) != 1 or any(u not in dsol[0] for u in unknowns):
         raise NoClosedForm(f"{name}: the dual system has no unique solution")
     mum = [sp.factor(dsol[0][u]) for u in mus]
+    lamm = dsol[0][lam] if relative else sp.Integer(0)
     m0 = max(thr)
     steps = []
     # 1. dual certificate
-    steps.append(("dual: sum_j mu_j s_j M_k(v_j) = 0 for every k in R, and sum mu = 1",
-                  all(sp.simplify(e.subs(dict(zip(mus, mum)))) == 0 for e in deqs)))
+    dual_claim = ("dual: sum_j mu_j s_j M_k(v_j) + lambda = 0 for every k in R (one lambda for sum beta = 1), "
+                  "and sum mu = 1") if relative else "dual: sum_j mu_j s_j M_k(v_j) = 0 for every k in R, and sum mu = 1"
+    steps.append((dual_claim, all(sp.simplify(e.subs(dict(zip(mus, mum))).subs(lam, lamm)) == 0 for e in deqs)))
     steps.append(("dual: mu_j >= 0 for every support vertex", all(_nonneg_rational(u, m_, m0) for u in mum)))
-    Edual = -sum(u * sg * y[jx] for u, sg, jx in zip(mum, signs, J_aff))
-    steps.append(("dual bound -sum mu_j s_j max(v_j) equals E (so no betas beat E)", sp.simplify(Edual - Em) == 0))
+    Edual = -lamm - sum(u * sg * y[jx] for u, sg, jx in zip(mum, signs, J_aff))
+    bound = "-lambda - sum mu_j s_j max(v_j)" if relative else "-sum mu_j s_j max(v_j)"
+    steps.append((f"dual bound {bound} equals E (so no betas beat E)", sp.simplify(Edual - Em) == 0))
+    if relative:
+        steps.append(("sum beta = 1 (shift-equivariant, no constant)", sp.simplify(sum(bm) - 1) == 0))
     steps.append(("E > 0", _nonneg_rational(Em, m_, m0) and sp.simplify(Em) != 0))
     # 2. primal: |r_j| <= E at every vertex j = 0..d
     ok, m0b = _prove_residuals(D, R_aff, bm, Em, J_aff, m0)
@@ -242,6 +258,7 @@ def derive_pattern(name, R_rule, q=1, p=0, m_start=None, n_samples=6, d_least=2)
                   all(Fraction(str(Em.subs(m_, mm))) == opt.error for mm, _, opt in data)))
     to_d = {m_: (d_ - p) / q}
     cf = ClosedForm(
+        relative=relative,
         name=name, d_min=q * m0 + p, modulus=q, residue=p % q,
         error=sp.factor(sp.simplify(Em.subs(to_d))),
         betas={sp.expand(kx.subs(to_d)): sp.factor(sp.simplify(b.subs(to_d))) for kx, b in zip(R_aff, bm)},
@@ -379,26 +396,85 @@ def derive_big() -> ClosedForm:
                       {j_: ((-1) ** j_, sp.binomial(d_, j_) / 2**d_)}, steps)
 
 
+def derive_big_relative() -> ClosedForm:
+    """R = {1..d-1}, shift-equivariant: E_rel = 1/(2^d - 2), proved for symbolic d by the same annihilator.
+
+    The residual at v_j is ``r_j = -sum_k beta_k C(n, k)/C(d, k)`` with ``n = d - j``; r_0 = 1 - 1 = 0
+    is forced by ``sum beta = 1`` (as ``r_d = 0`` by the missing constant), so the d-th forward
+    difference, which annihilates the residual polynomial, leaves ``sum_{j=1}^{d-1} (-1)^j C(d,j) r_j
+    = sum beta = 1`` and ``max |r_j| >= 1 / (2^d - 2)``.
+    """
+    n_ = sp.Symbol("n", integer=True, positive=True)
+    x_ = sp.Symbol("x")
+    steps = []
+    bt = sp.summation(sp.binomial(n_, k_) * x_**k_, (k_, 0, n_))
+    first = bt.args[0][0] if isinstance(bt, sp.Piecewise) else bt
+    steps.append(("lemma: sum_k C(n,k) x^k = (1+x)^n (sympy on |x| <= 1, then polynomial identity)",
+                  sp.simplify(first - (1 + x_) ** n_) == 0))
+    binom_thm = lambda n, x: (1 + x) ** n  # noqa: E731  (used only after the lemma is proved)
+    ratio = sp.combsimp(sp.binomial(d_, j_) * sp.binomial(d_ - j_, k_) / (sp.binomial(d_, k_) * sp.binomial(d_ - k_, j_)))
+    steps.append(("C(d,j) C(d-j,k) = C(d,k) C(d-k,j)", sp.simplify(ratio) == 1))
+    # sum_{j=0}^{d} (-1)^j C(d,j) C(d-j,k) = C(d,k) (1-1)^(d-k) = 0 for 1 <= k <= d-1; its j = 0 term is
+    # C(d,k) and its j = d term C(0,k) = 0, so sum_{j=1}^{d-1} (-1)^j C(d,j) C(d-j,k)/C(d,k) = -1 for each k:
+    inner = binom_thm(d_ - k_, -1)  # (1-1)^(d-k), and d - k >= 1
+    steps.append(("sum_{j=1}^{d-1} (-1)^j C(d,j) p_k(j) = (1-1)^(d-k) - 1 = -1 for every k = 1..d-1",
+                  sp.simplify(inner.subs(k_, d_ - n_)) == 0))
+    # hence sum_j (-1)^j C(d,j) r_j = sum_k beta_k = 1, and with mu_j = C(d,j)/(2^d - 2) (they sum to 1):
+    norm1 = binom_thm(d_, 1) - 2  # sum_{j=1}^{d-1} C(d,j)
+    steps.append(("sum_{j=1}^{d-1} C(d,j) = 2^d - 2, so mu_j = C(d,j)/(2^d - 2) sum to 1",
+                  sp.simplify(norm1 - (2**d_ - 2)) == 0))
+    E = 1 / norm1
+    # sum_j mu_j (-1)^j r_j = -(1/(2^d - 2)) sum_k beta_k (sum_j (-1)^j C(d,j) p_k(j)), with sum_k beta_k = 1
+    bound = -(inner.subs(k_, d_ - n_) - 1) / norm1
+    steps.append(("dual: sum_j mu_j (-1)^j r_j = 1/(2^d - 2) for every betas with sum 1: no betas beat E",
+                  sp.simplify(bound - E) == 0))
+    # primal (Newton series in n = d - j): gamma_k = beta_k/C(d,k) = c (-1)^(d+1) ((-2)^k - (-1)^k)
+    c = E
+    gamma = c * (-1) ** (d_ + 1) * ((-2) ** k_ - (-1) ** k_)
+    beta_k = sp.simplify(gamma * sp.binomial(d_, k_))
+    # sum_{k=1}^{d-1} beta_k = c (-1)^(d+1) [((1-2)^d - 1 - (-2)^d) - ((1-1)^d - 1 - (-1)^d)]
+    sum_b = c * (-1) ** (d_ + 1) * ((binom_thm(d_, -2) - 1 - (-2) ** d_) - (0 - 1 - (-1) ** d_))
+    steps.append(("sum_{k=1}^{d-1} beta_k = 1 (shift-equivariant)",
+                  sp.simplify(sp.powsimp(sp.expand(sum_b - 1), force=True)) == 0))
+    # for 1 <= n <= d-1: sum_{k=1}^{n} gamma_k C(n,k) = c (-1)^(d+1) [((1-2)^n - 1) - ((1-1)^n - 1)]
+    q_n = c * (-1) ** (d_ + 1) * ((binom_thm(n_, -2) - 1) - (0 - 1))
+    r_j = -q_n  # j = d - n
+    diff = sp.simplify(sp.powsimp(sp.expand(r_j - (-1) ** (d_ - n_) * E), force=True))
+    steps.append(("primal: r_j = (-1)^j / (2^d - 2) at every vertex j = 1..d-1", diff == 0))
+    return ClosedForm("big", 2, 1, 0, sp.simplify(E), {k_: beta_k},
+                      {j_: ((-1) ** j_, sp.binomial(d_, j_) / norm1)}, steps, relative=True)
+
+
 # ---------------------------------------------------------------- the five families
 
-def family_closed_form(name: str) -> list:
-    """Derive and prove the closed form(s) of a named family; a list (one per residue class)."""
+def family_closed_form(name: str, relative: bool = False) -> list:
+    """Derive and prove the closed form(s) of a named family; a list (one per residue class).
+
+    ``relative``: the shift-equivariant optimum of the family without its constant.
+    """
     from maxcert.symbolic.families import family_R, family_min_d
 
-    family_min_d(name)  # validates the name
+    lo = family_min_d(name, relative)  # validates the name
     if name == "big":
-        return [derive_big()]
-    return [derive_pattern(name, lambda d: family_R(name, d), d_least=family_min_d(name))]
+        return [derive_big_relative() if relative else derive_big()]
+    return [derive_pattern(name, lambda d: family_R(name, d, relative), d_least=lo, relative=relative)]
 
 
-def depth_closed_form(L: int) -> list:
+def depth_closed_form(L: int, relative: bool = False) -> list:
     """Closed forms of E(d, L) for L = 0 (R = {0, 1}) and L = 1 (R = {0, 1, 2}; one per parity of d).
 
     For 2^L < d; E(d, L) = 0 once 2^L >= d. Deeper L: no closed form by this method (the
     equioscillation vertices of R = {0..2^L} move non-affinely with d); see the exact tables.
+    ``relative``: E_rel(d, L), the same without the constant.
     """
+    lo = 0 if not relative else 1
+    name = "E_rel" if relative else "E"
     if L == 0:
-        return [derive_pattern("E(d,0)", lambda d: [0, 1], d_least=2)]
+        return [derive_pattern(f"{name}(d,0)", lambda d: list(range(lo, 2)), d_least=2, relative=relative)]
+    if L == 1 and relative:
+        raise NoClosedForm("no closed form for E_rel(d, 1) by this method: the inner equioscillation vertex "
+                           "sits near (2 - sqrt 2) d, not at an affine function of d; use the exact table")
     if L == 1:
-        return [derive_pattern("E(d,1)", lambda d: [0, 1, 2], q=2, p=p, d_least=3) for p in (0, 1)]
-    raise NoClosedForm(f"no closed form for E(d, {L}) by this method; use the exact table (maxcert tradeoff)")
+        return [derive_pattern(f"{name}(d,1)", lambda d: list(range(lo, 3)), q=2, p=p, d_least=3, relative=relative)
+                for p in (0, 1)]
+    raise NoClosedForm(f"no closed form for {name}(d, {L}) by this method; use the exact table (maxcert tradeoff)")

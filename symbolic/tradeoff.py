@@ -87,13 +87,18 @@ class TradeoffRow:
                 "neurons": self.neurons, "parameters": self.parameters}
 
 
-def tradeoff(d: int) -> list:
+def tradeoff(d: int, relative: bool = False) -> list:
     """E(d, L) and W(d, L) for L = 0 .. ceil(log2 d).
+
+    ``relative``: E_rel(d, L), the shift-equivariant optimum (no constant, sum beta = 1), whose
+    error bounds ``|f - max| / (max - min)`` on all of R^d.
 
     Examples
     --------
     >>> [(r.L, str(r.error)) for r in tradeoff(4)]
     [(0, '3/8'), (1, '1/6'), (2, '0')]
+    >>> [(r.L, str(r.error)) for r in tradeoff(4, relative=True)]    # the mean; 2 M_2 - M_1
+    [(0, '3/4'), (1, '1/4'), (2, '0')]
     """
     if isinstance(d, bool) or not isinstance(d, int) or d < 2:
         raise SymbolicError(f"d must be an integer >= 2, got {d!r}")
@@ -104,8 +109,8 @@ def tradeoff(d: int) -> list:
             n, p = tree_size(d)
             rows.append(TradeoffRow(L, None, Fraction(0), n, p))
             continue
-        R = list(range(0, min(2**L, d - 1) + 1))
-        opt = optimal_approximation(d, R)
+        R = list(range(1 if relative else 0, min(2**L, d - 1) + 1))
+        opt = optimal_approximation(d, R, relative=relative)
         n, p = counter.size(opt.betas)
         rows.append(TradeoffRow(L, R, opt.error, n, p))
     return rows
