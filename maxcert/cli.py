@@ -83,7 +83,11 @@ def _add_cluster(p, what):
 def _add_domain(p):
     p.add_argument("--d", type=_int_at_least(1), default=None, metavar="D",
                    help="expected number of inputs (kernel size); a model with another count is rejected")
-    p.add_argument("--domain", default="unit", help="unit = [0,1]^d (default), box:LO,HI, or reals = all of R^d")
+    p.add_argument("--domain", default=None,
+                   help="unit = [0,1]^d (default), box:LO,HI, or reals = all of R^d (the default with --relative)")
+    p.add_argument("--relative", action="store_true",
+                   help="the shift-equivariant property: |N(x) - max(x)| <= eps (max(x) - min(x)); the error is "
+                        "then sup |N - max| / (max - min), exact")
     p.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
                    help="give up after S seconds: status UNKNOWN, exit 2")
     p.add_argument("--strategy", choices=["auto", "plain", "symmetric", "lifted", "bab"], default="auto",
@@ -124,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     ba.add_argument("--d", type=_int_at_least(2), required=True, help="number of inputs (kernel size), >= 2")
     ba.add_argument("--R", type=_index_set, required=True, help="index set, e.g. 0,1,8 (0 = constant, k = M_k)")
     ba.add_argument("--gadget", choices=["relu3", "relu4"], default="relu3")
+    ba.add_argument("--relative", action="store_true",
+                    help="the shift-equivariant optimum (no constant, sum beta = 1; R without 0)")
     ba.add_argument("-o", "--output", required=True, metavar="FILE", help=".json (exact) or .onnx")
     ba.add_argument("--onnx-dtype", choices=["float64", "float32"], default="float64")
 
@@ -255,10 +261,11 @@ def cmd_build(args):
         from maxcert.graphs import approximator
         from maxcert.symbolic.optimal import optimal_approximation
 
-        opt = optimal_approximation(args.d, args.R)
+        opt = optimal_approximation(args.d, args.R, relative=args.relative)
         G = approximator(args.d, opt.betas, args.gadget)
-        print(f"optimal worst-case error on [0,1]^{args.d}: {opt.error}; betas: "
-              + ", ".join(f"beta_{k} = {v}" for k, v in opt.betas.items()))
+        what = (f"shift-equivariant optimum, |f - max| <= {opt.error} (max - min) on R^{args.d}" if args.relative
+                else f"optimal worst-case error on [0,1]^{args.d}: {opt.error}")
+        print(f"{what}; betas: " + ", ".join(f"beta_{k} = {v}" for k, v in opt.betas.items()))
     save_model(G, args.output, args.onnx_dtype)
     s = summary(G)
     print(f"wrote {args.output}: d={s['inputs']} depth={s['depth']} widths={s['widths']} "
@@ -302,11 +309,28 @@ def cmd_certify(args):
         raise UsageError(str(exc)) from None
     from maxcert.progress import Progress
 
-    with Progress("search pieces", quiet=args.quiet) as bar:
-        cert = certify(G, eps, args.domain, timeout=args.timeout, smt2=args.smt2, strategy=args.strategy, d=args.d,
-                       jobs=args.jobs, windows=_windows_arg(args), progress=bar)
+    if args.relative:
+        from maxcert.verify.relative import certify_relative
+
+        _relative_ok(args)
+        cert = certify_relative(G, eps, _domain(args), timeout=args.timeout, d=args.d, strategy=args.strategy,
+                                smt2=args.smt2)
+    else:
+        with Progress("search pieces", quiet=args.quiet) as bar:
+            cert = certify(G, eps, _domain(args), timeout=args.timeout, smt2=args.smt2, strategy=args.strategy,
+                           d=args.d, jobs=args.jobs, windows=_windows_arg(args), progress=bar)
     what = _what(cert)
-    if cert.status == "CERTIFIED":
+    if cert.relative and cert.status in ("CERTIFIED", "REFUTED"):
+        bound = f"|N(x) - max(x)| <= {cert.eps} (max(x) - min(x))"
+        if cert.status == "CERTIFIED":
+            lines, code = [f"CERTIFIED: {bound} for all x in {cert.domain} ({_proof(cert)})"], EXIT_OK
+        else:
+            r = cert.error_at_witness
+            at = "N errs at a flat input (max = min)" if r == "unbounded" else f"|N(x) - max(x)| / (max(x) - min(x)) = {r}"
+            lines = [f"REFUTED: {at} at x = {_fmt_point(cert.witness)}, so not {bound}",
+                     "(recomputed exactly at the witness)"]
+            code = EXIT_REFUTED
+    elif cert.status == "CERTIFIED":
         lines = [f"CERTIFIED: {what} <= {cert.eps} for all x in {cert.domain} ({_proof(cert)})"]
         code = EXIT_OK
     elif cert.status == "REFUTED":
@@ -320,6 +344,17 @@ def cmd_certify(args):
     return code
 
 
+def _domain(args) -> str:
+    return args.domain or ("reals" if args.relative else "unit")
+
+
+def _relative_ok(args):
+    if args.windows:
+        raise UsageError("--relative compares one output with the max of every input; it does not take --windows")
+    if args.strategy == "bab":
+        raise UsageError("--relative: choose --strategy auto, lifted, symmetric or plain (bab bounds the absolute error)")
+
+
 def _why(cert) -> str:
     """The reason's first clause (the note line prints all of it)."""
     return (cert.reason or "resource limit").split(";")[0]
@@ -328,6 +363,9 @@ def _why(cert) -> str:
 def _bracket(cert) -> str:
     """The proved bracket of an undecided run: both ends exact (the upper one when known)."""
     lo = cert.lower_bound
+    if cert.relative:
+        return (f"max relative error |N - max| / (max - min) >= {lo} (= {float(lo):.6g}); no proved upper bound"
+                if lo is not None and lo != "unbounded" else "no bounds")
     if cert.upper_bound is None:
         return f"max error >= {lo} (= {float(lo):.6g}); no proved upper bound" if lo is not None else "no bounds"
     from maxcert.verify.certificates import outward
@@ -367,15 +405,26 @@ def cmd_error(args):
 
     from maxcert.progress import Progress
 
-    with Progress("search pieces", quiet=args.quiet) as bar:
-        cert = worst_case_error(load_model(args.model), args.domain, timeout=args.timeout, strategy=args.strategy,
-                                d=args.d, jobs=args.jobs, windows=_windows_arg(args), progress=bar)
+    if args.relative:
+        from maxcert.verify.relative import relative_worst_case
+
+        _relative_ok(args)
+        cert = relative_worst_case(load_model(args.model), _domain(args), timeout=args.timeout, d=args.d,
+                                   strategy=args.strategy)
+    else:
+        with Progress("search pieces", quiet=args.quiet) as bar:
+            cert = worst_case_error(load_model(args.model), _domain(args), timeout=args.timeout,
+                                    strategy=args.strategy, d=args.d, jobs=args.jobs, windows=_windows_arg(args),
+                                    progress=bar)
     at = "" if cert.output is None else f" by output {cert.output}"
+    err = "max relative error |N - max| / (max - min)" if cert.relative else "max error"
     if cert.status == "COMPUTED":
-        if cert.max_error == "unbounded":
+        if cert.max_error == "unbounded" and cert.relative:
+            lines = [f"{err} on {cert.domain}: unbounded; N errs at the flat input x = {_fmt_point(cert.witness)}"]
+        elif cert.max_error == "unbounded":
             lines = [f"max error on {cert.domain}: unbounded; error {cert.error_at_witness}{at} at x = {_fmt_point(cert.witness)}"]
         else:
-            lines = [f"max error on {cert.domain}: {cert.max_error} (= {float(cert.max_error):.6g}), exact",
+            lines = [f"{err} on {cert.domain}: {cert.max_error} (= {float(cert.max_error):.6g}), exact",
                      f"attained{at} at x = {_fmt_point(cert.witness)}; nothing exceeds it ({_proof(cert)})"]
         code = EXIT_OK
     else:

@@ -63,6 +63,7 @@ class Certificate:
     method: str = ""
     output: int | None = None  # with windows: the output the witness speaks of
     outputs: list | None = None  # with windows: one summary per output
+    relative: bool = False  # the bound is eps (max(x) - min(x)), the error a ratio to the contrast
 
     @property
     def has_windows(self) -> bool:
@@ -86,6 +87,7 @@ class Certificate:
             "method": self.method,
             "reason": self.reason,
             **({} if self.outputs is None else {"output": self.output, "outputs": self.outputs}),
+            **({"property": "|N(x) - max(x)| <= eps (max(x) - min(x))"} if self.relative else {}),
         }
 
     def to_json(self) -> str:

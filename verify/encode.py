@@ -94,6 +94,27 @@ class Encoding:
         """The query whose UNSAT certifies ``|N - max| <= eps`` on the domain."""
         return self.base() + [self.error_exceeds(eps)]
 
+    @property
+    def lo(self) -> z3.ArithRef:
+        """``min(x)`` over the window (in the cone: the last input); see :meth:`min_constraints`."""
+        return self.x[-1] if self.cone else z3.Real("min_x")
+
+    def min_constraints(self) -> list:
+        """``lo = min(x)``: a lower bound attained by some input (in the cone it is x_{d-1} already)."""
+        if self.cone:
+            return []
+        xs = [self.x[i] for i in self.window]
+        return [self.lo <= xi for xi in xs] + [z3.Or([self.lo == xi for xi in xs])]
+
+    def relative_exceeds(self, eps) -> z3.BoolRef:
+        """``|N(x) - max(x)| > eps (max(x) - min(x))``: the relative (shift-equivariant) bound fails."""
+        bound = q(eps) * (self.t - self.lo)
+        return z3.Or(self.out - self.t > bound, self.t - self.out > bound)
+
+    def relative_violation(self, eps) -> list:
+        """The query whose UNSAT certifies ``|N - max| <= eps (max - min)`` on the domain."""
+        return self.base() + self.min_constraints() + [self.relative_exceeds(eps)]
+
 
 def _safe(n) -> str:
     return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in str(n))

@@ -270,6 +270,48 @@ def sup_error(f: MaxForm, d: int, dom: Domain):
     return abs(g.const), [Fraction(0)] * d
 
 
+def sup_relative(f: MaxForm, d: int, dom: Domain):
+    """``(sup |f - max| / (max - min), witness)`` for a symmetric form, exactly; ``("unbounded", x)``
+    when the error is nonzero at a flat input x (max = min), where no multiple of the contrast covers it.
+
+    On each piece of the ordered cone ``g = f - max`` is affine and the contrast ``c = x_0 - x_{d-1}``
+    linear, both >= 0-homogeneous pieces of one polyhedron: writing x as a convex combination of the
+    piece's vertices v_i (on a box) or a conic one of its rays (on R^d), ``|g(x)| / c(x) <= max_i
+    |g(v_i)| / c(v_i)`` once g vanishes at every vertex or ray with ``c = 0`` (the flat ones). On R^d
+    the rays are ``(1^a, 0^(d-a))`` and ``-(0^(d-b), 1^b)``; only ``a = d`` and ``b = d`` are flat.
+
+    Examples
+    --------
+    >>> from maxcert.verify.domains import REALS, UNIT
+    >>> mean = MaxForm({frozenset({0}): Fraction(1, 2), frozenset({1}): Fraction(1, 2)})
+    >>> sup_relative(mean, 2, REALS)    # at (1, 0): off by 1/2, contrast 1
+    (Fraction(1, 2), [Fraction(1, 1), Fraction(0, 1)])
+    >>> sup_relative(MaxForm({frozenset({0}): Fraction(1)}, Fraction(1, 4)), 1, UNIT)[0]    # x + 1/4: flat
+    'unbounded'
+    """
+    g = MaxForm(f.coeffs, f.const)
+    g.add(_atom(range(d)), -1)
+    if dom.bounded:
+        points = _sorted_vertices(d, dom)
+    else:
+        one = Fraction(1)
+        points = [[one] * a + [Fraction(0)] * (d - a) for a in range(1, d + 1)]
+        points += [[Fraction(0)] * (d - b) + [-one] * b for b in range(1, d + 1)]
+        if g.const != 0:
+            return "unbounded", [Fraction(0)] * d
+    best = None
+    for v in points:
+        e = abs(g.value(v))
+        c = v[0] - v[-1]
+        if c == 0:
+            if e != 0:
+                return "unbounded", v
+            continue
+        if best is None or e / c > best[0]:
+            best = (e / c, v)
+    return best if best is not None else (Fraction(0), [Fraction(0)] * d)
+
+
 def _num(v) -> str:
     """An exact SMT-LIB2 real literal."""
     v = Fraction(v)
@@ -277,7 +319,7 @@ def _num(v) -> str:
     return f"(- {t})" if v < 0 else t
 
 
-def cone_queries(f: MaxForm, d: int, dom: Domain, eps):
+def cone_queries(f: MaxForm, d: int, dom: Domain, eps, relative: bool = False):
     """z3 queries on the ordered cone, one per piece and sign, each unsatisfiable iff ``|f - max| <= eps`` there.
 
     The pieces are the cone's parts with j leading coordinates >= 0 and the rest <= 0 (on a box
@@ -286,7 +328,8 @@ def cone_queries(f: MaxForm, d: int, dom: Domain, eps):
     Returns ``(x, common, cases)``: the query for a case is ``common + case``; ``common`` (the cone
     and the box) is shared so that one incremental solver can decide every case. The formulas are
     written as SMT-LIB2 and parsed by z3 in one call, many times faster than building them term by
-    term through the Python API.
+    term through the Python API. ``relative``: the bound is ``eps (x_0 - x_{d-1})``, eps times the
+    contrast ``max - min`` on the cone.
 
     Examples
     --------
@@ -322,6 +365,15 @@ def cone_queries(f: MaxForm, d: int, dom: Domain, eps):
         # pieces j0..j1 together (j leading coordinates >= 0, the rest <= 0): x_{j0-1} >= 0 >= x_{j1}
         signs = ([f"(>= x{j0 - 1} 0.0)"] if j0 > 0 else []) + ([f"(<= x{j1} 0.0)"] if j1 < d else []) if split else []
         for sign in (1, -1):
+            coef = list(a)
+            if relative:  # sign * (f - max) - eps (x_0 - x_{d-1}) > 0
+                coef = [sign * ai for ai in coef]
+                coef[0] -= Fraction(eps)
+                coef[-1] += Fraction(eps)
+                parts = ([_num(sign * c)] if c else []) + [f"(* {_num(ai)} x{k})" for k, ai in enumerate(coef) if ai]
+                err = (parts[0] if len(parts) == 1 else f"(+ {' '.join(parts)})") if parts else "0.0"
+                cases.append(f"(and {' '.join(signs + [f'(> {err} 0.0)'])})")
+                continue
             parts = ([_num(sign * c)] if c else []) + [f"(* {_num(sign * ai)} x{k})" for k, ai in enumerate(a) if ai]
             err = (parts[0] if len(parts) == 1 else f"(+ {' '.join(parts)})") if parts else "0.0"
             cases.append(f"(and {' '.join(signs + [f'(> {err} {_num(eps)})'])})")
@@ -336,4 +388,4 @@ def exact_spot_check(G: nx.DiGraph, f: MaxForm, points) -> bool:
     return all(evaluate_exact(G, p)[0] == f.value(p) for p in points)
 
 
-__all__ = ["ZERO", "MaxForm", "cone_queries", "exact_spot_check", "lift", "sup_error"]
+__all__ = ["ZERO", "MaxForm", "cone_queries", "exact_spot_check", "lift", "sup_error", "sup_relative"]
