@@ -482,7 +482,7 @@ class PoolSite:
 
 
 def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_=None, form: str = "residual",
-                  ops: str = "portable"):
+                  ops: str = "portable", relative: bool = False):
     """Replace every MaxPool of an ``onnx.ModelProto`` by the Relu network of :func:`replacement_nodes`.
 
     ``form`` is ``residual`` (one ReLU per pairwise max, skip connections) or ``mlp`` (plain layers,
@@ -499,7 +499,9 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
     ``(lo, hi)``), a pool whose tree needs more than L Relu layers
     gets the paper's optimal approximator with at most L layers instead (:func:`approximator_nodes`,
     index set ``R = {0, 1, .., min(2^L, d - 1)}``, weights optimal on [0,1]^d rescaled to
-    [lo, hi]^d); the others keep the exact tree.
+    [lo, hi]^d); the others keep the exact tree. With ``relative`` (and no range) such a pool gets
+    the shift-equivariant optimum instead (``R = {1, .., min(2^L, d - 1)}``, no constant, ``sum
+    beta = 1``), whose bound ``|y - max| <= E_rel (max - min)`` over each window holds for all inputs.
 
     Raises :class:`PoolError` for a MaxPool whose Indices output is used, whose spatial input shape
     cannot be inferred, or whose attributes are invalid.
@@ -514,7 +516,7 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
         raise PoolError(f"unknown form {form!r}; choose {' or '.join(FORMS)}")
     if ops not in OPSETS:
         raise PoolError(f"unknown op set {ops!r}; choose {' or '.join(OPSETS)}")
-    range_of = _check_depth(depth, range_)
+    range_of = _check_depth(depth, range_, relative)
     g = model.graph
     _refuse_nested(g)
     pools = [(i, n) for i, n in enumerate(g.node) if n.op_type == "MaxPool" and n.domain in ("", "ai.onnx")]
@@ -556,11 +558,11 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
                 note = (f"onnx's shape inference gives spatial output {shapes[Y][0][2:]}; onnxruntime, "
                         f"which runs the model, gives {spec.out}, and the replacement follows it")
         if depth is not None and tree_levels(spec.size) > depth:
-            approx = _approximation(spec.size, depth, label, opset)
+            approx = _approximation(spec.size, depth, label, opset, relative)
             E = _Emitter(f"{label}/relu_approx", opset, elem, taken)
-            lo, hi = range_of(label)
+            lo, hi = (0, 1) if relative else range_of(label)  # no constant, sum beta = 1: no rescaling
             nodes = approximator_nodes(spec, X, Y, E, approx["betas"], lo, hi)
-            approx.update(range=(lo, hi))
+            approx.update(range=None if relative else (lo, hi))
         else:
             approx = None
             E = _Emitter(f"{label}/relu_max", opset, elem, taken)
@@ -602,15 +604,24 @@ def _op_set(ops: str, plan, dims: list, form: str) -> tuple:
 MAX_SUBSETS = 20000  # subpool maxima of one approximator: beyond this the network is too wide to emit
 
 
-def _check_depth(depth, range_):
+def _check_depth(depth, range_, relative=False):
     """The range of each pool's inputs, as a function of the pool's name: ``range_`` is one
     ``(lo, hi)`` for every pool, or a dict from MaxPool node names to their own ``(lo, hi)``."""
     if depth is None:
         if range_ is not None:
             raise PoolError("a range is only used with a depth (--depth L)")
+        if relative:
+            raise PoolError("the relative approximators replace pools deeper than a depth: give --depth L")
         return None
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
         raise PoolError(f"depth must be an integer >= 0, got {depth!r}")
+    if relative:
+        if range_ is not None:
+            raise PoolError("the relative approximators need no range: their bound |y - max| <= E_rel (max - min) "
+                            "holds for all inputs; drop --range")
+        of = lambda label: None  # noqa: E731  no range at all
+        of.unused = lambda labels: []
+        return of
     if range_ is None:
         raise PoolError("an approximation needs the range of the pools' inputs (--range LO,HI): "
                         "its error bound holds only there")
@@ -641,19 +652,20 @@ def _one_range(r, where):
     return lo, hi
 
 
-def _approximation(d: int, L: int, label: str, opset: int) -> dict:
-    """The optimal approximator of depth at most L for windows of d: R, betas, E(d, L) on [0,1]^d."""
+def _approximation(d: int, L: int, label: str, opset: int, relative: bool = False) -> dict:
+    """The optimal approximator of depth at most L for windows of d: R, betas, E(d, L) on [0,1]^d
+    (``relative``: the shift-equivariant one and E_rel(d, L))."""
     from maxcert.symbolic.optimal import optimal_approximation
 
     if opset < 7:
         raise PoolError(f"MaxPool {label!r}: an approximation needs opset >= 7 (Mul/Div), the model has {opset}")
-    R = list(range(0, min(2 ** L, d - 1) + 1))
+    R = list(range(1 if relative else 0, min(2 ** L, d - 1) + 1))
     subsets = sum(math.comb(d, k) for k in R if k >= 1)
     if subsets > MAX_SUBSETS:
         raise PoolError(f"MaxPool {label!r}: the depth-{L} approximator of a window of {d} needs {subsets} "
                         f"subpool maxima (more than {MAX_SUBSETS}); use a larger depth")
-    opt = optimal_approximation(d, R)
-    return {"L": L, "R": R, "betas": dict(opt.betas), "E": opt.error}
+    opt = optimal_approximation(d, R, relative=relative)
+    return {"L": L, "R": R, "betas": dict(opt.betas), "E": opt.error, "relative": relative}
 
 
 def _refuse_nested(g):

@@ -216,6 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--range", default=None, metavar="LO,HI", action="append",
                     help="with --depth: the interval the pools' inputs lie in, for every pool, or repeated as "
                          "NODE=LO,HI, one per MaxPool node; the certified errors hold only there")
+    rw.add_argument("--relative", action="store_true",
+                    help="with --depth (no --range): the shift-equivariant depth-L optimum for every deeper pool; "
+                         "each certificate states |y - max| <= E_rel (max - min) over each window, for all inputs")
     rw.add_argument("--quiet", action="store_true", help="no progress line")
     rs = sub.add_parser(
         "residuals", help="errors of the optimal depth-L approximator on the patches of real images",
@@ -619,13 +622,18 @@ def cmd_rewrite(args):
     rng = None
     if args.range is not None:
         rng = _ranges(args.range)
-    if (args.depth is None) != (rng is None):
-        raise UsageError("maxcert rewrite: --depth L and --range LO,HI go together")
+    if args.relative:
+        if args.depth is None or rng is not None:
+            raise UsageError("maxcert rewrite: --relative goes with --depth L and no --range (its bound holds for "
+                             "all inputs)")
+    elif (args.depth is None) != (rng is None):
+        raise UsageError("maxcert rewrite: --depth L and --range LO,HI go together (or --depth L --relative)")
     model = load_onnx(args.model)
     if args.gadget != "relu3" and args.form != "mlp":
         raise UsageError("maxcert rewrite: --gadget goes with --form mlp (the residual form needs no gadget)")
     new, report = rewrite(model, args.gadget, timeout=args.timeout, jobs=args.jobs, depth=args.depth, range=rng,
-                          progress=None if args.quiet else _progress("pools certified"), form=args.form, ops=args.ops)
+                          progress=None if args.quiet else _progress("pools certified"), form=args.form, ops=args.ops,
+                          relative=args.relative)
     report = {"model": args.model, "output": args.output, **report}
     onnx.save(new, args.output)
     for p in report["pools"]:
@@ -636,7 +644,10 @@ def cmd_rewrite(args):
         if p.get("ops") and p["ops"] != args.ops:
             how += f", {p['ops']} ops"
         why = f" ({p['reason']})" if p.get("reason") else ""
-        if p.get("certified_error") is not None:
+        if p.get("certified_error") is not None and p.get("relative"):
+            why = (f" |y - max| <= {p['certified_error']} (max - min) of each window, for all inputs"
+                   f" (depth-{p['depth']} shift-equivariant approximator, E_rel(d,L) = {p['E_rel']})") + why
+        elif p.get("certified_error") is not None:
             why = (f" |error| <= {p['certified_error']} for inputs in [{p['range'][0]}, {p['range'][1]}]"
                    f" (depth-{p['depth']} approximator, E(d,L) = {p['E']})") + why
         print(f"{p['node']}: {shape} window of {p['window']} over {p['outputs']} outputs -> {how}: "
@@ -649,6 +660,7 @@ def cmd_rewrite(args):
     else:
         approx = sum(p.get("certified_error") is not None for p in report["pools"])
         kind = "certified exact on all real inputs" if not approx else \
+            f"certified ({approx} approximated, relative error bounds on all inputs)" if args.relative else \
             f"certified ({approx} approximated, error bounds on the range only)"
         print(f"wrote {args.output}: {n} MaxPool replaced, {ok} {kind}; "
               f"no max-type op left" + ("" if not report["max_type_ops"] else f" except {report['max_type_ops']}"))

@@ -184,6 +184,8 @@ def _approximated(out, site, idx, m, cert, key, t0) -> dict:
     from fractions import Fraction
 
     a = site.approx
+    if a.get("relative"):
+        return _approximated_relative(out, a, idx, m, cert, key, t0)
     lo, hi = a["range"]
     full = bool(idx.size) and bool((np.sort(idx.reshape(-1, idx.shape[-1]), axis=1)[:, 1:]
                                     != np.sort(idx.reshape(-1, idx.shape[-1]), axis=1)[:, :-1]).all(axis=1).any())
@@ -205,10 +207,42 @@ def _approximated(out, site, idx, m, cert, key, t0) -> dict:
     return out
 
 
+def _has_distinct_row(idx) -> bool:
+    """Some row reads m distinct inputs: then the row network's sup is attained by the layer."""
+    rows = np.sort(idx.reshape(-1, idx.shape[-1]), axis=1)
+    return bool(idx.size) and bool((rows[:, 1:] != rows[:, :-1]).all(axis=1).any())
+
+
+def _approximated_relative(out, a, idx, m, cert, key, t0) -> dict:
+    """A relative approximation: the exact sup of ``|T(x) - max(x)| / (max(x) - min(x))`` over R^m of
+    the row network T bounds every output position for all inputs (a row that repeats inputs is a
+    point of R^m with the window's max and min)."""
+    out.update(depth=a["L"], R=a["R"], betas={str(k): str(v) for k, v in a["betas"].items()},
+               E_rel=str(a["E"]), relative=True,
+               row_network={"inputs": m, "sha256": key, "status": cert.status, "method": cert.method,
+                            "solver": cert.solver, "queries": cert.queries, "time_s": round(cert.time_s, 3)})
+    if cert.status != "COMPUTED" or cert.max_error == "unbounded":
+        out["reason"] = f"the row network's relative error was not computed: {cert.status} {cert.reason}".rstrip()
+    else:
+        out.update(status=CERTIFIED, certified_error=str(cert.max_error), equals_E_rel=cert.max_error == a["E"],
+                   attained=_has_distinct_row(idx),
+                   holds="for all real inputs: |y - max(window)| <= E_rel (max(window) - min(window))",
+                   witness=[str(v) for v in cert.witness],
+                   method=(f"structure: selection labelled by onnxruntime and windows checked in integers; "
+                           f"row network's exact sup of |T - max| / (max - min) on R^{m} by {cert.method}"))
+    out["time_s"] = round(time.perf_counter() - t0, 3)
+    return out
+
+
 def _row_certificate(kind, T, domain, timeout=None, jobs=None):
-    """The proof one row network needs: ``certify`` = max on R^m, ``error`` = worst case on a box."""
+    """The proof one row network needs: ``certify`` = max on R^m, ``error`` = worst case on a box,
+    ``relative`` = the exact sup of |T - max| / (max - min) on R^m."""
     from maxcert.verify.certify import certify, worst_case_error
 
+    if kind == "relative":
+        from maxcert.verify.relative import relative_worst_case
+
+        return relative_worst_case(T, "reals", timeout=timeout)
     if kind == "error":
         return worst_case_error(T, domain, timeout=timeout, jobs=jobs)
     return certify(T, eps=0, domain="reals", timeout=timeout, jobs=jobs)
@@ -231,7 +265,7 @@ class RowCache:
         from maxcert.verify.certificates import graph_sha256
 
         key = graph_sha256(T)
-        ck = (key, domain) if kind == "error" else key
+        ck = (key, domain) if kind == "error" else (key, "relative") if kind == "relative" else key
         if ck not in self.done:
             self.done[ck] = _row_certificate(kind, T, domain, timeout, jobs)
         return self.done[ck], key
@@ -303,6 +337,8 @@ def _prepare_site(model, site, deadline=None, cache=None):
         out["reason"] = str(e)
         out["time_s"] = round(time.perf_counter() - t0, 3)
         return out, None
+    if site.approx is not None and site.approx.get("relative"):
+        return out, {"kind": "relative", "T": T, "domain": "reals", "idx": idx, "m": m, "t0": t0}
     if site.approx is not None:
         lo, hi = site.approx["range"]
         return out, {"kind": "error", "T": T, "domain": f"box:{lo},{hi}", "idx": idx, "m": m, "t0": t0}
@@ -311,7 +347,7 @@ def _prepare_site(model, site, deadline=None, cache=None):
 
 def _finish_site(out, site, job, cert, key) -> dict:
     """The pool's entry, from the structural part and its row network's certificate."""
-    if job["kind"] == "error":
+    if job["kind"] in ("error", "relative"):
         return _approximated(out, site, job["idx"], job["m"], cert, key, job["t0"])
     out["row_network"] = {"inputs": job["m"], "sha256": key, "status": cert.status, "method": cert.method,
                           "solver": cert.solver, "queries": cert.queries, "time_s": round(cert.time_s, 3)}
@@ -403,7 +439,7 @@ def load_onnx(path):
 
 def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: int | None = None,
             progress=None, depth: int | None = None, range=None, cluster=None, form: str = "residual",
-            ops: str = "portable"):
+            ops: str = "portable", relative: bool = False):
     """Replace every MaxPool of an ONNX model by a ReLU network and certify each replacement.
 
     ``model``: an ``onnx.ModelProto`` or a path. Returns ``(new_model, report)``; ``report`` is the
@@ -434,7 +470,7 @@ def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: in
     t0 = time.perf_counter()
     if not hasattr(model, "graph"):
         model = load_onnx(model)
-    new, sites = rewrite_model(model, gadget, depth=depth, range_=range, form=form, ops=ops)
+    new, sites = rewrite_model(model, gadget, depth=depth, range_=range, form=form, ops=ops, relative=relative)
     from maxcert.execution import current_cluster
 
     if cluster is not None or current_cluster() is not None or (jobs or 1) > 1:
@@ -454,7 +490,9 @@ def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: in
     report = {"status": status, "form": form, "ops": ops, "gadget": gadget if form == "mlp" else None,
               "opset": _default_opset(model), "pools": pools,
               "relus": sum(p["relus"] or 0 for p in pools),
-              **({} if depth is None else {"depth": depth,
+              **({"depth": depth, "relative": True,
+                  "holds": "approximated pools: |y - max| <= E_rel (max - min) over each window, for all real inputs"}
+                 if relative else {} if depth is None else {"depth": depth,
                                             "range": ({str(k): [str(x) for x in v] for k, v in range.items()}
                                                       if isinstance(range, dict) else [str(v) for v in range]),
                                             "holds": "approximated pools: only for pool inputs in the range"}),
