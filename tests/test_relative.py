@@ -1,5 +1,6 @@
 """The shift-equivariant (relative) optimum and its property |N - max| <= eps (max - min) on R^d."""
 
+import os
 from fractions import Fraction
 from math import comb
 
@@ -157,3 +158,41 @@ def test_cli(tmp_path, capsys):
     assert main(["derive", "--relative", "--d", "5", "--R", "0,1"]) != 0
     assert "no constant" in capsys.readouterr().err
     assert main(["certify", str(out), "--relative", "--strategy", "bab"]) != 0
+
+
+def test_digits_table_relative_rows():
+    # benchmarks/digits/results.json (python benchmarks/digits/table.py): the relative rows' pool
+    # certificates are the LP's E_rel(4, L), E_rel(9, L); flat windows are exact (up to float32)
+    import json
+    import os
+
+    here = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "digits", "results.json")
+    res = json.load(open(here))
+    rows = {r["L"]: r for r in res["relative_rows"]}
+    absolute = {r["L"]: r for r in res["rows"]}
+    for L, row in rows.items():
+        assert row["status"] == "CERTIFIED"
+        for p, h in zip(row["pools"], row["heldout"]["pools"]):
+            d = p["window"]
+            if p["approximated"]:
+                E = optimal_approximation(d, list(range(1, min(2**L, d - 1) + 1)), relative=True).error
+                assert Fraction(p["E_rel"]) == E
+                assert h["flat_error_max"] < 1e-6 and h["ratio_max"] <= float(E) * 1.01 + 1e-6
+    # the point of the relative form: depth 2 keeps the original's accuracy, the absolute one loses it
+    assert rows[2]["heldout"]["correct"] > absolute[2]["heldout"]["correct"]
+    assert rows[2]["heldout"]["correct"] == res["original"]["correct"]
+
+
+def test_rewrite_relative_digits_depth2_certified(tmp_path):
+    from maxcert.verify.pools import rewrite
+
+    here = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "digits", "digits_cnn.onnx")
+    new, rep = rewrite(here, depth=2, relative=True)
+    pools = rep["pools"]
+    assert rep["status"] == "CERTIFIED" and rep["relative"] is True
+    assert "certified_error" not in pools[0]  # d = 4: the depth-2 tree is exact
+    assert Fraction(pools[1]["certified_error"]) == Fraction(14, 109) and pools[1]["equals_E_rel"]
+    assert pools[1]["attained"]  # an unpadded 3x3 window reads 9 distinct inputs
+    from maxcert.graphs.pools import PoolError
+    with pytest.raises(PoolError, match="no range"):
+        rewrite(here, depth=2, relative=True, range=(0, 1))

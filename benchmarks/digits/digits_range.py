@@ -263,8 +263,18 @@ def sound_ranges(model=MODEL) -> dict:
         if r["HI_min"] is not None:
             assert r["HI_min"] >= hi1 and pool2_bound(None if L == "exact" else L, r["HI_min"]) <= r["HI_min"]
     gemm_l1 = max(sum(abs(v) for v in row) for row in G)
+
+    # relative approximators (no constant): pool 1's output is exactly g = sum beta_k M_k, whose range over
+    # the box is g_range's; pool 2's inputs follow (L >= 2: pool 1 stays an exact tree)
+    def pool2_relative(L):
+        if L >= 2:
+            return pool2["exact"]
+        _, p2hi = _ibp_conv(W2, b2, *pool1_output_interval(a1lo, a1hi, _betas(L, relative=True)))
+        return max(max(v, Fraction(0)) for v in p2hi.flat)
+
+    pool2_rel = {L: pool2_relative(L) for L in (0, 1, 2, 3)}
     return {"LO": Fraction(0), "hi1": hi1, "HI1": HI1, "pool2": pool2, "HI2": HI2, "single": single,
-            "lip2": lip2, "gemm_l1": gemm_l1}
+            "lip2": lip2, "gemm_l1": gemm_l1, "pool2_relative": pool2_rel}
 
 
 def ranges_for(r: dict, L) -> tuple:
@@ -273,10 +283,17 @@ def ranges_for(r: dict, L) -> tuple:
     return (r["LO"], r["HI1"]), (r["LO"], r["HI2"][key])
 
 
-def _betas(L: int) -> dict:
+def _betas(L: int, relative: bool = False) -> dict:
     from maxcert.symbolic.optimal import optimal_approximation
 
-    return dict(optimal_approximation(4, list(range(0, min(2 ** L, 3) + 1))).betas)
+    lo = 1 if relative else 0
+    return dict(optimal_approximation(4, list(range(lo, min(2 ** L, 3) + 1)), relative=relative).betas)
+
+
+def relative_pool_bounds(E1, E2, rng: dict, L: int) -> tuple:
+    """Absolute bounds ``(e1, e2)`` on the two relative pools' errors over [0,1]^64: a pool errs by at most
+    E_rel (max - min) of its window, and a window of post-Relu inputs in [0, hi] has contrast <= hi."""
+    return Fraction(E1) * rng["hi1"], Fraction(E2) * rng["pool2_relative"][L]
 
 
 def logit_bound(e1, e2, rng: dict) -> Fraction:
