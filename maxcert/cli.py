@@ -234,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="ReLU layers of the approximator; repeat for several depths")
     rs.add_argument("--json", metavar="OUT", help="write {'rows': [...]}, one row per (image, depth)")
     rs.add_argument("--plot", metavar="OUT.png", help="histogram of the errors per depth, E(d, L) marked")
+    rs.add_argument("--relative", action="store_true",
+                    help="also the shift-equivariant optimum (no constant, sum beta = 1; |f - max| <= E_rel (max - min)),"
+                         " one row beside each absolute row")
     pr = sub.add_parser("proofs", help="regenerate or check the proof artifacts in proofs/")
     pr.add_argument("action", choices=["regenerate", "check"],
                     help="regenerate: write every artifact; check: re-run every query and compare")
@@ -680,15 +683,22 @@ def cmd_residuals(args):
         raise UsageError(f"maxcert residuals: --plot writes a PNG; {args.plot!r} does not end in .png")
     win = parse_window(args.window)
     rows = residuals(args.images, args.window, args.depth, args.stride)
-    print(f"{'image':<28} {'window':>6} {'L':>2} {'patches':>8} {'max':>9} {'mean':>9} {'p99':>9}  E(d,L)")
+    if args.relative:  # the shift-equivariant optimum beside the absolute one, row by row
+        rel = residuals(args.images, args.window, args.depth, args.stride, relative=True)
+        rows = [r for pair in zip(rows, rel) for r in pair]
+    print(f"{'image':<28} {'window':>6} {'L':>2} {'form':>8} {'patches':>8} {'max':>9} {'mean':>9} {'p99':>9} "
+          f"{'max/contrast':>12} {'flat mean':>9}  E(d,L)")
     for r in rows:
-        print(f"{os.path.basename(r['image']):<28} {r['window']:>6} {r['depth']:>2} {r['patches']:>8} "
-              f"{r['max']:>9.5f} {r['mean']:>9.5f} {r['quantiles']['99']:>9.5f}  {r['E']} (= {r['E_float']:.5f})")
+        form = "relative" if r.get("relative") else "absolute"
+        print(f"{os.path.basename(r['image']):<28} {r['window']:>6} {r['depth']:>2} {form:>8} {r['patches']:>8} "
+              f"{r['max']:>9.5f} {r['mean']:>9.5f} {r['quantiles']['99']:>9.5f} {r['contrast_ratio']['max']:>12.5f} "
+              f"{r['flat_mean']:>9.5f}  {'E_rel' if r.get('relative') else 'E'} = {r['E']} (= {r['E_float']:.5f})")
     if args.json:
         _write_json(args.json, {"window": args.window, "stride": rows[0]["stride"], "rows": rows})
     if args.plot:
         st = tuple(rows[0]["stride"])
-        plot(rows, args.plot, lambda r: residual_errors(patches(read_image(r["image"]), win, st), r["depth"])[0])
+        plot([r for r in rows if not r.get("relative")], args.plot,
+             lambda r: residual_errors(patches(read_image(r["image"]), win, st), r["depth"])[0])
         print(f"wrote {args.plot}")
     return EXIT_OK
 

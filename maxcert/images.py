@@ -79,15 +79,16 @@ def parse_window(window) -> tuple:
     return vals
 
 
-def order_weights(d: int, L: int):
+def order_weights(d: int, L: int, relative: bool = False):
     """``(E, beta_0, w)``: f(x) = beta_0 + sum_j w_j x_(j) (x sorted descending) for the optimal
-    depth-L approximator of d inputs, in exact rationals; None weights when the tree is exact."""
+    depth-L approximator of d inputs, in exact rationals; None weights when the tree is exact.
+    ``relative``: the shift-equivariant optimum (beta_0 = 0, the w sum to 1) and E_rel(d, L)."""
     from maxcert.symbolic.optimal import optimal_approximation
 
     if 2 ** L >= d:
         return Fraction(0), None, None
-    R = list(range(0, min(2 ** L, d - 1) + 1))
-    opt = optimal_approximation(d, R)
+    R = list(range(1 if relative else 0, min(2 ** L, d - 1) + 1))
+    opt = optimal_approximation(d, R, relative=relative)
     w = [sum((Fraction(b) * math.comb(d - j, k - 1) / math.comb(d, k) for k, b in opt.betas.items() if k >= 1),
              Fraction(0)) for j in range(1, d + 1)]
     return opt.error, Fraction(opt.betas.get(0, 0)), w
@@ -104,10 +105,11 @@ def patches(img: np.ndarray, window: tuple, stride: tuple) -> np.ndarray:
     return view.reshape(-1, K1 * K2)
 
 
-def residual_errors(P: np.ndarray, L: int) -> tuple:
-    """``(errors, E)`` for patches P (rows of d values in [0,1])."""
+def residual_errors(P: np.ndarray, L: int, relative: bool = False) -> tuple:
+    """``(errors, E)`` for patches P (rows of d values in [0,1]); ``relative``: of the shift-equivariant
+    optimum, E = E_rel(d, L)."""
     d = P.shape[1]
-    E, b0, w = order_weights(d, L)
+    E, b0, w = order_weights(d, L, relative)
     if w is None:
         return np.zeros(P.shape[0]), E
     S = -np.sort(-P, axis=1)
@@ -124,14 +126,20 @@ def _as_image(img):
     return "array", np.asarray(arr, dtype=np.float64)
 
 
-def residuals(images, window, depth, stride=None) -> list:
+def residuals(images, window, depth, stride=None, relative: bool = False) -> list:
     """One row per (image, depth): the residual statistics of the optimal depth-L approximator.
 
     ``images``: paths (PNG, JPEG) or 2-D arrays (uint8, or floats in [0,1]); ``window``: ``"KxK"``;
     ``depth``: an int or a list of ints; ``stride``: an int or ``(s1, s2)``, default the window.
     Each row: ``image``, ``window``, ``stride``, ``depth``, ``patches``, ``max``, ``mean``,
     ``quantiles`` (50, 90, 99, 99.9), ``E`` (exact E(d, L), a string) and ``argmax_patch`` (its
-    top-left ``row`` and ``col``, pixel ``values`` and ``error``).
+    top-left ``row`` and ``col``, pixel ``values`` and ``error``); ``flat`` (patches with max = min)
+    and ``flat_mean`` (the mean error there); ``contrast_ratio`` (|f - max| / (max - min) over the
+    other patches: ``max``, ``mean`` and ``quantiles``).
+
+    ``relative``: of the shift-equivariant optimum (no constant, sum beta = 1), whose
+    ``|f - max| <= E_rel (max - min)`` holds for every patch; rows then carry ``relative: True`` and
+    ``E`` is E_rel(d, L).
     """
     win = parse_window(window)
     depths = [depth] if isinstance(depth, int) else list(depth)
@@ -151,8 +159,11 @@ def residuals(images, window, depth, stride=None) -> list:
             raise ResidualsError(f"{name}: values must lie in [0,1]")
         P = patches(arr, win, st)
         ncols = (arr.shape[1] - win[1]) // st[1] + 1
+        contrast = P.max(axis=1) - P.min(axis=1)
+        flat = contrast == 0
         for L in depths:
-            err, E = residual_errors(P, L)
+            err, E = residual_errors(P, L, relative)
+            ratio = err[~flat] / contrast[~flat] if (~flat).any() else np.zeros(1)
             k = int(np.argmax(err))
             r0, c0 = divmod(k, ncols)
             rows.append({
@@ -162,6 +173,10 @@ def residuals(images, window, depth, stride=None) -> list:
                 "E": str(E), "E_float": float(E),
                 "argmax_patch": {"row": r0 * st[0], "col": c0 * st[1],
                                  "values": [int(round(v * 255)) for v in P[k]], "error": float(err[k])},
+                "flat": int(flat.sum()), "flat_mean": float(err[flat].mean()) if flat.any() else 0.0,
+                "contrast_ratio": {"max": float(ratio.max()), "mean": float(ratio.mean()),
+                                   "quantiles": {str(q): float(np.percentile(ratio, q)) for q in QUANTILES}},
+                **({"relative": True} if relative else {}),
             })
     return rows
 

@@ -196,3 +196,42 @@ def test_rewrite_relative_digits_depth2_certified(tmp_path):
     from maxcert.graphs.pools import PoolError
     with pytest.raises(PoolError, match="no range"):
         rewrite(here, depth=2, relative=True, range=(0, 1))
+
+
+def test_residuals_relative_hand_computed():
+    # 2x2 patches, L = 0: the relative optimum is the mean. A flat patch is exact (the absolute
+    # optimum 3/8 + mean errs by its constant 3/8 there); a single bright pixel gives 1/4 vs 1.
+    from maxcert.images import residuals
+
+    img = np.array([[255, 0, 7, 7], [0, 0, 7, 7]], dtype=np.uint8)
+    rel = residuals([img], "2x2", 0, relative=True)[0]
+    ab = residuals([img], "2x2", 0)[0]
+    assert rel["relative"] and rel["E"] == "3/4" and ab["E"] == "3/8"
+    assert rel["max"] == pytest.approx(0.75) and rel["flat"] == 1 and rel["flat_mean"] == 0
+    assert ab["flat_mean"] == pytest.approx(0.375) and rel["contrast_ratio"]["max"] == pytest.approx(0.75)
+
+
+def test_residuals_relative_table_and_readme():
+    # benchmarks/residuals/results.json (python benchmarks/residuals/table.py): rows regenerate, and the
+    # certified relative bound holds on every photograph patch (ratio to contrast <= E_rel)
+    import importlib.util
+    import json
+
+    root = os.path.join(os.path.dirname(__file__), "..")
+    spec = importlib.util.spec_from_file_location("residuals_table", os.path.join(root, "benchmarks", "residuals",
+                                                                                    "table.py"))
+    table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(table)
+    stored = json.load(open(os.path.join(root, "benchmarks", "residuals", "results.json")))
+    names = ("camera.png", "coins.png")
+    fresh = json.loads(json.dumps(table.table(names, relative=True)))
+    assert fresh == [r for r in stored["relative_rows"] if r["image"] in names]
+    comp = table.compare(table.summary(stored["rows"]), table.summary(stored["relative_rows"]))
+    assert comp == stored["relative_vs_absolute"]
+    for c in comp:
+        assert c["contrast_ratio_max_relative"] <= float(Fraction(c["E_rel"])) * (1 + 1e-9)
+        assert c["flat_mean_relative"] < 1e-12 and c["mean_relative"] < c["mean_absolute"]
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    c = {(c["window"], c["depth"]): c for c in comp}[("3x3", 2)]
+    for text in (f"{c['mean_relative']:.6f}", c["E_rel"], f"{c['mean_absolute']:.6f}"):
+        assert text in readme, text
