@@ -87,6 +87,33 @@ def relative_system(d: int, R) -> tuple:
     return A, y
 
 
+def check_vertex_reduction(d: int) -> bool:
+    """Prove with sympy, for this d, the identity behind the relative LP: on the sorted cone,
+    ``M_k(x) = x_(d) + sum_{i=1}^{d-1} g_i M_k(v_i)`` with gaps ``g_i = x_(i) - x_(i+1)``, for every k,
+    and ``max(x) - min(x) = sum_i g_i``. With ``sum beta = 1`` it gives ``f(x) - max(x) =
+    sum_i g_i (f(v_i) - 1)``: the ratio to the contrast is a weighted mean of the vertex residuals,
+    so its sup over R^d is their largest absolute value.
+
+    Examples
+    --------
+    >>> all(check_vertex_reduction(d) for d in range(2, 7))
+    True
+    """
+    _check(d)
+    low = sp.Symbol("low")
+    g = sp.symbols(f"g1:{d}")
+    xs = [low + sum(g[i - 1] for i in range(j, d)) for j in range(1, d + 1)]  # x_(1) >= .. >= x_(d) = low
+    if sp.expand(xs[0] - xs[-1] - sum(g)) != 0:
+        return False
+    for k in range(1, d + 1):
+        lhs = M_k_symbolic(d, k, xs)
+        rhs = low + sum(g[i - 1] * sp.Rational(vertex_value(d, k, i).numerator, vertex_value(d, k, i).denominator)
+                        for i in range(1, d))
+        if sp.expand(lhs - rhs) != 0:
+            return False
+    return True
+
+
 def _check(d):
     from maxcert.symbolic.optimal import SymbolicError
 
