@@ -90,7 +90,9 @@ def _gurobi(name, timeout):
         p.kill()
         return {"status": "killed", "value": None, "bound": None, "seconds": timeout}
     st, val, bnd, sec = q.get(timeout=5)
-    fin = (lambda v: v if v is not None and math.isfinite(v) else None)
+    def fin(v):
+        return v if v is not None and math.isfinite(v) else None
+
     return {"status": st, "value": fin(val), "bound": fin(bnd), "seconds": sec}
 
 

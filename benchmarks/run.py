@@ -28,10 +28,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def _plain_certify(path_or_graph, eps, domain, timeout, q, repeat=False):
-    from maxcert.graphs import load_model
+    from maxcert.graphs import load_model, tree_network
     from maxcert.verify.certify import certify
-
-    from maxcert.graphs import tree_network
 
     G = load_model(path_or_graph) if isinstance(path_or_graph, str) else path_or_graph
     certify(tree_network(2), 0, "reals", strategy="plain")  # warm-up, as maxcert gets one: first-call costs are not the query's
@@ -99,7 +97,7 @@ def _marabou_certify(onnx_path, eps, timeout, q):
     t0 = time.perf_counter()
     try:
         from maraboupy import Marabou
-    except Exception as e:  # noqa: BLE001 - not installed: reported, not guessed
+    except Exception as e:  # not installed: reported, not guessed
         q.put((f"n/a ({type(e).__name__})", 0.0))
         return
     status = "CERTIFIED"
@@ -145,7 +143,7 @@ def _isolated(fn, args, timeout, **kwargs):
         return "UNKNOWN", time.perf_counter() - t0
     try:
         return q.get(timeout=1)
-    except Exception:  # noqa: BLE001 - a crashed baseline counts as UNKNOWN
+    except Exception:  # a crashed baseline counts as UNKNOWN
         return "UNKNOWN", time.perf_counter() - t0
 
 

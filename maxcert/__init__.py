@@ -12,6 +12,7 @@ stay fast (sympy, networkx, z3 and onnx load only for what needs them).
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -42,7 +43,7 @@ _LAZY = {
 __all__ = sorted(list(_LAZY) + ["__version__"])
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
     else:
@@ -51,5 +52,5 @@ def __getattr__(name):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return __all__

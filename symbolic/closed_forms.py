@@ -383,7 +383,7 @@ def derive_big() -> ClosedForm:
 
 def family_closed_form(name: str) -> list:
     """Derive and prove the closed form(s) of a named family; a list (one per residue class)."""
-    from maxcert.symbolic.families import family_R, family_min_d
+    from maxcert.symbolic.families import family_min_d, family_R
 
     family_min_d(name)  # validates the name
     if name == "big":

@@ -9,6 +9,7 @@ reach E. If the check fails, an exact rational simplex decides instead.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -274,7 +275,7 @@ def _exact_simplex(d, R, A, y):
     return best
 
 
-def optimal_approximation(d: int, R) -> OptimalApproximation:
+def optimal_approximation(d: int, R: Iterable[int]) -> OptimalApproximation:
     """The exact optimum of ``min_beta max_x |beta_0 + sum_k beta_k M_k(x) - max(x)|`` on [0,1]^d.
 
     Examples

@@ -18,6 +18,7 @@ import pytest
 
 from maxcert.errors import MaxcertError
 from maxcert.execution import DaskSession, Executor, TaskError, map_tasks, parse_cluster, use_cluster
+
 T = importlib.import_module("maxcert.symbolic.tradeoff")  # (maxcert.symbolic.tradeoff is also a function)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+
 from maxcert.graphs import approximator, tree_network
 from maxcert.graphs.evaluate import evaluate_exact, from_layers
 from maxcert.graphs.schema import add_neuron, new_network
@@ -160,6 +161,7 @@ def test_leaf_proofs_by_z3_alone_agree(seed):
 def test_exact_dual_bound_is_an_upper_bound_of_the_exact_lp():
     """Weak duality in exact rationals bounds the relaxation's optimum, which z3 computes exactly."""
     import z3
+
     from maxcert.verify.encode import q
 
     for seed in range(5):
@@ -267,6 +269,7 @@ def _phase_lp(seed, i=0, s=1):
 def _bigm_optimum(piece, lp, bounds, alo, ahi):
     """max of the objective over the node's big-M relaxation, solved exactly by z3 Optimize."""
     import z3
+
     from maxcert.verify.encode import q
     from maxcert.verify.solvers import to_fraction
 

@@ -5,6 +5,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+
 from maxcert.graphs.evaluate import from_layers
 from maxcert.verify import phase_bab
 from maxcert.verify.bab import Net, Piece
