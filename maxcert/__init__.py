@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place: pyproject reads it (dynamic version), the wheel carries it
 
 _LAZY = {
     "MaxcertError": "maxcert.errors",

@@ -54,3 +54,17 @@ def test_public_api_is_fully_annotated():
                     if p.annotation is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
         missing += [f"{f.__name__} -> ?"] if sig.return_annotation is inspect.Signature.empty else []
     assert missing == []
+
+
+def test_version_has_one_source():
+    """pyproject declares the version dynamic and reads maxcert.__version__; the installed metadata agrees."""
+    import importlib.metadata
+    import re
+    from pathlib import Path
+
+    import maxcert
+
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    assert 'dynamic = ["version"]' in pyproject and 'attr = "maxcert.__version__"' in pyproject
+    assert not re.search(r"^version\s*=", pyproject, re.M)
+    assert importlib.metadata.version("maxcert") == maxcert.__version__
