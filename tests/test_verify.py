@@ -84,7 +84,7 @@ def _family_cases(max_d):
                 yield d, name
 
 
-# closed forms of DESIGN.md, the published values
+# the published closed forms (docs/how-it-works.md, "The approximators, exactly")
 CLOSED = {"const": lambda d: Fraction(1, 2), "mean": lambda d: Fraction(d - 1, 2 * d),
           "small": lambda d: Fraction(1, 2 * (d + 1)), "medium": lambda d: Fraction(1, d * d),
           "big": lambda d: Fraction(1, 2**d)}
