@@ -46,7 +46,7 @@ def test_milp_agrees_with_maxcert_on_random_nets(seed):
 
 
 def test_milp_agrees_on_committed_model():
-    G = load_model(str(BENCH / "models" / "max_d4_16.json"))
+    G = load_model(str(BENCH / "models" / "max_d4_16.onnx"))
     exact = worst_case_error(G, timeout=60)
     r = milp_baseline.milp_error(G, 60.0)
     assert exact.status == "COMPUTED" and r["status"] == "optimal"

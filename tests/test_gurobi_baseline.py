@@ -36,7 +36,7 @@ def test_agrees_with_highs():
 
     from maxcert.graphs import load_model
 
-    G = load_model(str(BENCH / "models" / "max_d4_16.json"))
+    G = load_model(str(BENCH / "models" / "max_d4_16.onnx"))
     g, h = gurobi_baseline.gurobi_error(G, 60.0), milp_baseline.milp_error(G, 60.0)
     assert g["status"] == h["status"] == "optimal"
     assert g["value"] == pytest.approx(h["value"], abs=1e-6)

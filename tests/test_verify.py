@@ -339,7 +339,7 @@ def _committed_model(name):
 
     from maxcert.graphs import load_model
 
-    return load_model(str(Path(__file__).resolve().parent.parent / "benchmarks" / "models" / f"{name}.json"))
+    return load_model(str(Path(__file__).resolve().parent.parent / "benchmarks" / "models" / f"{name}.onnx"))
 
 
 def test_region_walk_finds_what_sampling_misses():
