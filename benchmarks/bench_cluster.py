@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from maxcert.execution import DaskSession, Executor  # noqa: E402
+
 T = importlib.import_module("maxcert.symbolic.tradeoff")  # the module (maxcert.symbolic.tradeoff is a function)
 
 

@@ -62,7 +62,7 @@ def _run(name, T, levers):
     saved = {k: getattr(phase_bab, k) for k in levers}
     phase_bab._levers_from_env()  # this process's quick pass; workers read the variable at import
     try:
-        G = load_model(str(HERE / "models" / f"{name}.json"))
+        G = load_model(str(HERE / "models" / f"{name}.onnx"))
         t0 = time.perf_counter()
         c = worst_case_error(G, "unit", timeout=T)
         dt = time.perf_counter() - t0
@@ -83,14 +83,16 @@ def _gurobi(name, timeout):
     from run import _gurobi as job
 
     q = mp.get_context("spawn").Queue()
-    p = mp.get_context("spawn").Process(target=job, args=(str(HERE / "models" / f"{name}.json"), timeout, q))
+    p = mp.get_context("spawn").Process(target=job, args=(str(HERE / "models" / f"{name}.onnx"), timeout, q))
     p.start()
     p.join(timeout + 60)
     if p.is_alive():
         p.kill()
         return {"status": "killed", "value": None, "bound": None, "seconds": timeout}
     st, val, bnd, sec = q.get(timeout=5)
-    fin = (lambda v: v if v is not None and math.isfinite(v) else None)
+    def fin(v):
+        return v if v is not None and math.isfinite(v) else None
+
     return {"status": st, "value": fin(val), "bound": fin(bnd), "seconds": sec}
 
 

@@ -17,7 +17,6 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-
 from milp_baseline import BigM, milp_error
 
 
@@ -34,7 +33,7 @@ def available() -> str | None:
             env.setParam("OutputFlag", 0)
             env.start()
         return None
-    except Exception as e:  # noqa: BLE001 - absent or unlicensed: reported, not guessed
+    except Exception as e:  # absent or unlicensed: reported, not guessed
         return f"{type(e).__name__}: {e}".splitlines()[0]
 
 

@@ -24,8 +24,9 @@ import time
 
 import highspy
 import numpy as np
-from maxcert.verify.bab import highs_model
 from scipy.sparse import csr_matrix
+
+from maxcert.verify.bab import highs_model
 
 INF = highspy.kHighsInf
 
@@ -118,7 +119,8 @@ def milp_error(G, timeout: float, threads: int | None = None, solve=_highs_solve
     """``max |N(x) - max(x)|`` over [0,1]^d by HiGHS's MILP solver (float), within ``timeout`` s.
 
     ``threads``: HiGHS's thread count. HiGHS fixes it for the whole process at its first run, so
-    only a fresh process (the benchmark's) may set it; elsewhere leave it None. Returns ``{"status": "optimal" | "time limit", "value": best found, "bound": HiGHS's upper
+    only a fresh process (the benchmark's) may set it; elsewhere leave it None. Returns
+    ``{"status": "optimal" | "time limit", "value": best found, "bound": HiGHS's upper
     bound, "seconds": ...}``; the two signs share the time limit. ``solve``: another MILP solver
     on the same model (:func:`gurobi_baseline.gurobi_error`).
     """

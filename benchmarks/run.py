@@ -28,10 +28,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def _plain_certify(path_or_graph, eps, domain, timeout, q, repeat=False):
-    from maxcert.graphs import load_model
+    from maxcert.graphs import load_model, tree_network
     from maxcert.verify.certify import certify
-
-    from maxcert.graphs import tree_network
 
     G = load_model(path_or_graph) if isinstance(path_or_graph, str) else path_or_graph
     certify(tree_network(2), 0, "reals", strategy="plain")  # warm-up, as maxcert gets one: first-call costs are not the query's
@@ -99,7 +97,7 @@ def _marabou_certify(onnx_path, eps, timeout, q):
     t0 = time.perf_counter()
     try:
         from maraboupy import Marabou
-    except Exception as e:  # noqa: BLE001 - not installed: reported, not guessed
+    except Exception as e:  # not installed: reported, not guessed
         q.put((f"n/a ({type(e).__name__})", 0.0))
         return
     status = "CERTIFIED"
@@ -124,7 +122,7 @@ def _marabou_certify(onnx_path, eps, timeout, q):
             from maxcert.verify.certify import exact_error
 
             w = [Fraction(vals[v]) for v in xs]
-            e = exact_error(load_model(onnx_path.replace(".onnx", ".json")), w)
+            e = exact_error(load_model(onnx_path), w)
             status = "REFUTED" if e > eps else f"REFUTED, spurious: exact error at its witness {float(e):.9g} <= eps"
             break
         if res != "unsat":
@@ -145,7 +143,7 @@ def _isolated(fn, args, timeout, **kwargs):
         return "UNKNOWN", time.perf_counter() - t0
     try:
         return q.get(timeout=1)
-    except Exception:  # noqa: BLE001 - a crashed baseline counts as UNKNOWN
+    except Exception:  # a crashed baseline counts as UNKNOWN
         return "UNKNOWN", time.perf_counter() - t0
 
 
@@ -222,12 +220,12 @@ def bench_models(rep: Report, args):
     from maxcert.verify.certificates import outward
     from maxcert.verify.certify import certify, worst_case_error
 
-    names = sorted(p.stem for p in (HERE / "models").glob("*.json"))
+    names = sorted(p.stem for p in (HERE / "models").glob("*.onnx"))
     names.sort(key=lambda n: (int(n.split("_")[1][1:]), len(n), n))
     for name in names:
         if args.only and name not in args.only:
             continue
-        G = load_model(str(HERE / "models" / f"{name}.json"))
+        G = load_model(str(HERE / "models" / f"{name}.onnx"))
         onnx = str(HERE / "models" / f"{name}.onnx")
         t0 = time.perf_counter()
         w = worst_case_error(G, timeout=args.timeout)
@@ -248,7 +246,7 @@ def bench_models(rep: Report, args):
             limit = args.timeout if exact else args.certify_timeout
             c = certify(G, eps, timeout=limit)
             ours = (c.status, time.perf_counter() - t0)
-            plain = _isolated(_plain_certify, (str(HERE / "models" / f"{name}.json"), eps, "unit", args.baseline_timeout),
+            plain = _isolated(_plain_certify, (str(HERE / "models" / f"{name}.onnx"), eps, "unit", args.baseline_timeout),
                               args.baseline_timeout)
             mara = _isolated(_marabou_certify, (onnx, eps, args.baseline_timeout), args.baseline_timeout)
             rep.add("models", [name, tag, _fmt(*ours, limit), _fmt(*plain, args.baseline_timeout),
@@ -279,7 +277,7 @@ def _values(name, st, val, bnd, exact, e):
 def _milp_row(rep: Report, args, name, exact: bool, e, tw: float, up=None):
     from maxcert.verify.certificates import outward
 
-    path = str(HERE / "models" / f"{name}.json")
+    path = str(HERE / "models" / f"{name}.onnx")
     ours = ("COMPUTED" if exact else "UNKNOWN", tw)
     cells, notes = [], []
     for solver, fn in (("HiGHS", _milp), ("Gurobi", _gurobi)):

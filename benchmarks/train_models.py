@@ -2,8 +2,8 @@
 
 For d in {4, 9} and hidden layers [16], [32], [16,16], [32,32], [64,64], [32,32,32]: an MLP
 (ReLU hidden layers, linear output) fitted to max(x) on [0,1]^d by Adam on the mean squared
-error. Writes benchmarks/models/max_d{d}_{arch}.onnx (float32) and the same weights, exactly,
-as .json (the ONNX file imported by maxcert).
+error. Writes benchmarks/models/max_d{d}_{arch}.onnx (float32); maxcert reads the .onnx files
+directly (their float32 weights, exactly), so no .json copy is kept.
 
     python benchmarks/train_models.py [--steps 4000]
 """
@@ -16,7 +16,7 @@ import os
 import numpy as np
 
 from maxcert.graphs.evaluate import from_layers
-from maxcert.graphs.readwrite import load_model, to_onnx, write_json
+from maxcert.graphs.readwrite import to_onnx
 
 DIMS = (4, 9)
 ARCHS = ((16,), (32,), (16, 16), (32, 32), (64, 64), (32, 32, 32))
@@ -76,7 +76,6 @@ def main(argv=None):
             path = os.path.join(args.out, name(d, hidden))
             with open(path + ".onnx", "wb") as f:
                 f.write(to_onnx(G, "float32").SerializeToString())
-            write_json(load_model(path + ".onnx"), path + ".json")
             X = np.random.default_rng(0).uniform(0, 1, (20000, d))
             H = X
             for l, (W, b) in enumerate(zip(Ws, bs)):

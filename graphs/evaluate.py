@@ -8,13 +8,18 @@ Every function takes a validated network (see :mod:`maxcert.graphs.schema`). Hid
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 
 from maxcert.graphs.schema import GraphError, input_nodes, memo, output_nodes, to_fraction, validate
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 
 def affine_forms(G: nx.DiGraph) -> dict:
@@ -30,7 +35,7 @@ def affine_forms(G: nx.DiGraph) -> dict:
     >>> forms[output_nodes(tree_network(2))[0]][1]
     Fraction(0, 1)
     """
-    value = {}  # linear node -> its folded form (an input or a ReLU node stands for itself)
+    value: dict = {}  # linear node -> its folded form (an input or a ReLU node stands for itself)
     forms = {}
     outs = set(output_nodes(G))
     for n in nx.topological_sort(G):
@@ -62,14 +67,14 @@ def affine_forms(G: nx.DiGraph) -> dict:
 def relu_layers(G: nx.DiGraph, forms: dict | None = None) -> dict:
     """Layer of each ReLU node: 1 + the largest layer among the ReLU nodes it reads."""
     forms = affine_forms(G) if forms is None else forms
-    layer = {}
+    layer: dict = {}
     for n in nx.topological_sort(G):
         if G.nodes[n]["kind"] == "neuron" and G.nodes[n]["activation"] == "relu":
             layer[n] = 1 + max((layer.get(s, 0) for s in forms[n][0]), default=0)
     return layer
 
 
-def evaluate_exact(G: nx.DiGraph, x) -> list:
+def evaluate_exact(G: nx.DiGraph, x: Sequence[Fraction | float | str]) -> list:
     """Evaluate the network at one point in exact rational arithmetic.
 
     Examples
@@ -95,7 +100,7 @@ def evaluate_exact(G: nx.DiGraph, x) -> list:
     return [val[o] for o in output_nodes(G)]
 
 
-def evaluate(G: nx.DiGraph, X) -> np.ndarray:
+def evaluate(G: nx.DiGraph, X: npt.ArrayLike) -> np.ndarray:
     """Evaluate the network in float64 on a batch ``X`` of shape ``(n, d)``; returns ``(n, outputs)``.
 
     Examples
@@ -241,7 +246,7 @@ def _compile(G: nx.DiGraph) -> Layers:
     home = {n: 0 for n in ins}
     home.update(layer)
     out_forms = [output_form(G, forms, o) for o in outs]
-    last_use = {}
+    last_use: dict = {}
     reads = [(layer[n], forms[n][0]) for n in layer] + [(depth + 1, c) for c, _ in out_forms]
     for at, coeffs in reads:
         for s in coeffs:

@@ -123,7 +123,7 @@ def mlp_layers(ap: AxisPlan, pos: list, n0: int, gadget: str = "relu3") -> list:
 def selection(ap: AxisPlan, pos: list, n_rows: int) -> np.ndarray:
     """The 0/1 matrix taking each output's single position (a plan without layers)."""
     M = np.zeros((n_rows, len(ap.outputs)))
-    for s, (p, n) in enumerate(ap.outputs):
+    for s, (p, _n) in enumerate(ap.outputs):
         M[pos[p], s] = 1
     return M
 

@@ -12,8 +12,9 @@ stay fast (sympy, networkx, z3 and onnx load only for what needs them).
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place: pyproject reads it (dynamic version), the wheel carries it
 
 _LAZY = {
     "MaxcertError": "maxcert.errors",
@@ -33,6 +34,9 @@ _LAZY = {
     "exact_error": "maxcert.verify",
     "parse_domain": "maxcert.verify",
     "worst_case_error": "maxcert.verify",
+    "certify_relative": "maxcert.verify.relative",
+    "relative_error": "maxcert.verify.relative",
+    "relative_worst_case": "maxcert.verify.relative",
     "rewrite": "maxcert.verify.pools",
     "residuals": "maxcert.images",
     "family_R": "maxcert.symbolic",
@@ -42,7 +46,7 @@ _LAZY = {
 __all__ = sorted(list(_LAZY) + ["__version__"])
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
     else:
@@ -51,5 +55,5 @@ def __getattr__(name):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return __all__

@@ -6,7 +6,13 @@ import argparse
 import json
 import os
 import sys
+from argparse import Namespace
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from maxcert.verify.certificates import Certificate
 
 EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN, EXIT_BAD = 0, 1, 2, 3
 
@@ -16,12 +22,12 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _int_at_least(lo):
-    def parse(s):
+def _int_at_least(lo: int) -> Callable[[str], int]:
+    def parse(s: str) -> int:
         try:
             v = int(s)
         except ValueError:
@@ -33,7 +39,7 @@ def _int_at_least(lo):
     return parse
 
 
-def _index_set(s):
+def _index_set(s: str) -> list[int]:
     try:
         ks = sorted({int(t) for t in s.split(",") if t.strip() != ""})
     except ValueError:
@@ -43,7 +49,7 @@ def _index_set(s):
     return ks
 
 
-def _positive_float(s):
+def _positive_float(s: str) -> float:
     try:
         v = float(s)
     except ValueError:
@@ -53,7 +59,7 @@ def _positive_float(s):
     return v
 
 
-def _d_range(s):
+def _d_range(s: str) -> list[int]:
     lo, sep, hi = s.partition("..")
     try:
         a, b = int(lo), int(hi) if sep else int(lo)
@@ -64,7 +70,7 @@ def _d_range(s):
     return list(range(a, b + 1))
 
 
-def _cluster(s):
+def _cluster(s: str) -> str:
     from maxcert.errors import MaxcertError
     from maxcert.execution import parse_cluster
 
@@ -74,13 +80,13 @@ def _cluster(s):
         raise argparse.ArgumentTypeError(str(e).replace("--cluster ", "", 1)) from None
 
 
-def _add_cluster(p, what):
+def _add_cluster(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--cluster", type=_cluster, default=None, metavar="ADDR",
                    help=f"run {what} on a Dask cluster: tcp://HOST:PORT (a running scheduler) or local:N "
                         "(N worker processes here); needs maxcert[cluster]. Same results as local processes")
 
 
-def _add_domain(p):
+def _add_domain(p: argparse.ArgumentParser) -> None:
     p.add_argument("--d", type=_int_at_least(1), default=None, metavar="D",
                    help="expected number of inputs (kernel size); a model with another count is rejected")
     p.add_argument("--domain", default=None,
@@ -252,13 +258,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _write_json(path, obj):
+def _write_json(path: str, obj: Any) -> None:
     with open(path, "w", encoding="utf-8") as f:
         json.dump(obj, f, indent=1)
         f.write("\n")
 
 
-def cmd_build(args):
+def cmd_build(args: Namespace) -> int:
     from maxcert.graphs import save_model, summary, tree_network
 
     if args.what == "tree":
@@ -279,7 +285,7 @@ def cmd_build(args):
     return EXIT_OK
 
 
-def cmd_info(args):
+def cmd_info(args: Namespace) -> int:
     from maxcert.graphs import load_model, summary
 
     s = summary(load_model(args.model))
@@ -290,7 +296,7 @@ def cmd_info(args):
     return EXIT_OK
 
 
-def _report(cert, args, lines):
+def _report(cert: Certificate, args: Namespace, lines: list[str]) -> None:
     for line in lines:
         print(line)
     print(f"time {cert.time_s:.3f}s, {cert.queries} solver queries, method {cert.method}, z3 {cert.solver['version']}")
@@ -300,11 +306,11 @@ def _report(cert, args, lines):
         _write_json(args.json, cert.to_dict())
 
 
-def _fmt_point(x):
-    return "(" + ", ".join(str(v) for v in x) + ")"
+def _fmt_point(x: Sequence[Any] | None) -> str:
+    return "(" + ", ".join(str(v) for v in x or ()) + ")"
 
 
-def cmd_certify(args):
+def cmd_certify(args: Namespace) -> int:
     from maxcert.graphs import load_model, to_fraction
     from maxcert.verify.certify import certify
 
@@ -350,23 +356,23 @@ def cmd_certify(args):
     return code
 
 
-def _domain(args) -> str:
+def _domain(args: Namespace) -> str:
     return args.domain or ("reals" if args.relative else "unit")
 
 
-def _relative_ok(args):
+def _relative_ok(args: Namespace) -> None:
     if args.windows:
         raise UsageError("--relative compares one output with the max of every input; it does not take --windows")
     if args.strategy == "bab":
         raise UsageError("--relative: choose --strategy auto, lifted, symmetric or plain (bab bounds the absolute error)")
 
 
-def _why(cert) -> str:
+def _why(cert: Certificate) -> str:
     """The reason's first clause (the note line prints all of it)."""
     return (cert.reason or "resource limit").split(";")[0]
 
 
-def _bracket(cert) -> str:
+def _bracket(cert: Certificate) -> str:
     """The proved bracket of an undecided run: both ends exact (the upper one when known)."""
     lo = cert.lower_bound
     if cert.relative:
@@ -381,7 +387,7 @@ def _bracket(cert) -> str:
             if lo is not None else f"sup |N - max| <= {up}")
 
 
-def _windows_arg(args):
+def _windows_arg(args: Namespace) -> list | None:
     if not getattr(args, "windows", None):
         return None
     from maxcert.verify.windows import read_windows
@@ -389,27 +395,26 @@ def _windows_arg(args):
     return read_windows(args.windows)
 
 
-def _what(cert, output=None) -> str:
+def _what(cert: Certificate, output: int | None = None) -> str:
     """The quantity bounded, in the words of the question asked."""
     if not cert.has_windows:
         return "|N(x) - max(x)|"
     if output is None:
-        return f"|N_o(x) - max(x_W_o)| for each of the {len(cert.outputs)} outputs o"
+        return f"|N_o(x) - max(x_W_o)| for each of the {len(cert.outputs or ())} outputs o"
     return f"output {output}: |N_{output}(x) - max(x_W_{output})|"
 
 
-def _proof(cert) -> str:
+def _proof(cert: Certificate) -> str:
     """How the upper bound was proved, in a few words."""
     if cert.method == "bab" or "bab" in cert.method.replace(",", " ").split():
         return "branch and bound; every leaf closed in exact rationals, see the note"
     return "z3: unsat, exact rationals"
 
 
-def cmd_error(args):
+def cmd_error(args: Namespace) -> int:
     from maxcert.graphs import load_model
-    from maxcert.verify.certify import worst_case_error
-
     from maxcert.progress import Progress
+    from maxcert.verify.certify import worst_case_error
 
     if args.relative:
         from maxcert.verify.relative import relative_worst_case
@@ -428,8 +433,10 @@ def cmd_error(args):
         if cert.max_error == "unbounded" and cert.relative:
             lines = [f"{err} on {cert.domain}: unbounded; N errs at the flat input x = {_fmt_point(cert.witness)}"]
         elif cert.max_error == "unbounded":
-            lines = [f"max error on {cert.domain}: unbounded; error {cert.error_at_witness}{at} at x = {_fmt_point(cert.witness)}"]
+            lines = [f"max error on {cert.domain}: unbounded; error {cert.error_at_witness}{at} "
+                     f"at x = {_fmt_point(cert.witness)}"]
         else:
+            assert isinstance(cert.max_error, Fraction)  # COMPUTED and bounded: an exact value
             lines = [f"{err} on {cert.domain}: {cert.max_error} (= {float(cert.max_error):.6g}), exact",
                      f"attained{at} at x = {_fmt_point(cert.witness)}; nothing exceeds it ({_proof(cert)})"]
         code = EXIT_OK
@@ -441,7 +448,7 @@ def cmd_error(args):
     return code
 
 
-def cmd_derive(args):
+def cmd_derive(args: Namespace) -> int:
     if sum(x is not None for x in (args.family, args.depth, args.R or args.d)) > 1:
         raise UsageError("maxcert derive: use one of --family NAME, --depth L, or --d D --R ..., not both")
     if args.family is not None or args.depth is not None:
@@ -470,7 +477,7 @@ def cmd_derive(args):
     return EXIT_OK if ok else EXIT_UNKNOWN
 
 
-def _derive_family(args):
+def _derive_family(args: Namespace) -> int:
     from maxcert.symbolic.closed_forms import depth_closed_form, family_closed_form
 
     rel = args.relative
@@ -495,7 +502,7 @@ def _derive_family(args):
     return EXIT_OK if all(cf.proved for cf in forms) else EXIT_UNKNOWN
 
 
-def cmd_tradeoff(args):
+def cmd_tradeoff(args: Namespace) -> int:
     from maxcert.symbolic.tradeoff import tradeoff
 
     if (args.cluster or args.batch) and not args.pareto:
@@ -527,7 +534,7 @@ def cmd_tradeoff(args):
     return EXIT_OK
 
 
-def _pareto(d, args, partial) -> dict:
+def _pareto(d: int, args: Namespace, partial: str | None) -> dict:
     import time
 
     from maxcert.symbolic.tradeoff import pareto_sweep
@@ -555,23 +562,24 @@ def _pareto(d, args, partial) -> dict:
     return {"index_sets": r.total, "pareto": pts, "pareto_fronts": r.fronts}
 
 
-def _progress(label):
+def _progress(label: str) -> Callable[[int, int], None] | None:
     """A one-line progress indicator on stderr (only when it is a terminal)."""
     if not sys.stderr.isatty():
         return None
 
-    def show(done, total):
+    def show(done: int, total: int) -> None:
         print(f"\r{label}: {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
     return show
 
 
-COMMANDS = {"build": cmd_build, "info": cmd_info, "certify": cmd_certify, "error": cmd_error,
-            "derive": cmd_derive, "tradeoff": cmd_tradeoff, "proofs": None}
+COMMANDS: dict[str, Callable[[Namespace], int]] = {
+    "build": cmd_build, "info": cmd_info, "certify": cmd_certify, "error": cmd_error, "derive": cmd_derive,
+    "tradeoff": cmd_tradeoff}  # proofs, rewrite and residuals are added below their functions
 
 
 
-def cmd_proofs(args):
+def cmd_proofs(args: Namespace) -> int:
     from maxcert import proofs
 
     if args.full and args.action != "check":
@@ -595,9 +603,9 @@ def cmd_proofs(args):
 COMMANDS["proofs"] = cmd_proofs
 
 
-def _ranges(values):
+def _ranges(values: list[str]) -> tuple[str, str] | dict[str | None, tuple[str, str]]:
     """``--range LO,HI`` (every pool) or, repeated, ``--range NODE=LO,HI`` (one per MaxPool)."""
-    out = {}
+    out: dict[str | None, tuple[str, str]] = {}
     for v in values:
         node, eq, rest = v.rpartition("=")
         lo, sep, hi = rest.partition(",")
@@ -611,7 +619,7 @@ def _ranges(values):
     return out
 
 
-def cmd_rewrite(args):
+def cmd_rewrite(args: Namespace) -> int:
     import os
 
     import onnx
@@ -676,7 +684,7 @@ def cmd_rewrite(args):
 COMMANDS["rewrite"] = cmd_rewrite
 
 
-def cmd_residuals(args):
+def cmd_residuals(args: Namespace) -> int:
     from maxcert.images import parse_window, patches, plot, read_image, residual_errors, residuals
 
     if args.plot and not args.plot.lower().endswith(".png"):
@@ -706,7 +714,7 @@ def cmd_residuals(args):
 COMMANDS["residuals"] = cmd_residuals
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:  # a bare `maxcert`: the command list, as --help shows it, and exit 3 (nothing was done)
         build_parser().print_help()

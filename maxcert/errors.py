@@ -7,7 +7,7 @@ class MaxcertError(ValueError):
     """Bad input: the message is one line that names the problem."""
 
 
-def user_error_line(exc: BaseException):
+def user_error_line(exc: BaseException) -> str | None:
     """One line for an error caused by the input, or None for a bug (which should traceback)."""
     if isinstance(exc, MaxcertError):
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -75,7 +75,7 @@ def _run_batch(fn, start, tasks):
     for j, t in enumerate(tasks):
         try:
             out.append(fn(t))
-        except Exception as e:  # noqa: BLE001 - re-raised in the caller as TaskError
+        except Exception as e:  # re-raised in the caller as TaskError
             raise _Failed(start + j, _short(t), f"{type(e).__name__}: {e}", traceback.format_exc()) from None
     return out
 
@@ -266,7 +266,7 @@ class Executor:
         for i, t in enumerate(tasks):
             try:
                 r = fn(t)
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 raise TaskError(i, _short(t), f"{type(e).__name__}: {e}", traceback.format_exc()) from e
             if self.progress:
                 self.progress(i + 1, total)
@@ -305,7 +305,7 @@ class Executor:
         except _Failed as e:
             index, task, message, tb = e.args
             raise TaskError(index, task, message, tb) from None
-        except Exception as e:  # noqa: BLE001 - e.g. a worker killed too often, a broken pool
+        except Exception as e:  # e.g. a worker killed too often, a broken pool
             raise TaskError(start, f"(batch of tasks {start}..{start + n - 1})",
                             f"{type(e).__name__}: {e}") from e
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
@@ -126,7 +127,8 @@ def _as_image(img):
     return "array", np.asarray(arr, dtype=np.float64)
 
 
-def residuals(images, window, depth, stride=None, relative: bool = False) -> list:
+def residuals(images: Sequence[str | np.ndarray], window: str, depth: int | Sequence[int],
+              stride: int | tuple[int, int] | None = None, relative: bool = False) -> list:
     """One row per (image, depth): the residual statistics of the optimal depth-L approximator.
 
     ``images``: paths (PNG, JPEG) or 2-D arrays (uint8, or floats in [0,1]); ``window``: ``"KxK"``;

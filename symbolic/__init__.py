@@ -7,3 +7,8 @@
 from maxcert.symbolic.families import FAMILY_NAMES, family_R
 from maxcert.symbolic.optimal import OptimalApproximation, SymbolicError, check_certificate, optimal_approximation
 from maxcert.symbolic.tradeoff import pareto_front, solve_all, tradeoff
+
+__all__ = [
+    "FAMILY_NAMES", "family_R", "OptimalApproximation", "SymbolicError", "check_certificate",
+    "optimal_approximation", "pareto_front", "solve_all", "tradeoff"
+]

@@ -452,7 +452,7 @@ def family_closed_form(name: str, relative: bool = False) -> list:
 
     ``relative``: the shift-equivariant optimum of the family without its constant.
     """
-    from maxcert.symbolic.families import family_R, family_min_d
+    from maxcert.symbolic.families import family_min_d, family_R
 
     lo = family_min_d(name, relative)  # validates the name
     if name == "big":

@@ -25,7 +25,8 @@ makes it optimal among all quartics. (The LP's own optimum is symmetric at every
 The exact optimum is the discrete version: the inner support vertices are the integers next to the
 stretched extrema ``x = -cos(pi/4), 0, cos(pi/4)`` (conjectured; checked on every row). The first
 sits at ``(2 - sqrt 2)/4 * d + O(1)``, an irrational slope, so it is affine in d in no residue
-class, and :func:`derive_pattern` refuses (:func:`closed_form_attempts` runs it and reports why). Given the support nodes ``n_0 < .. < n_5``
+class, and :func:`derive_pattern` refuses (:func:`closed_form_attempts` runs it and reports why).
+Given the support nodes ``n_0 < .. < n_5``
 (``0, 1, a, b, c, d``), the error is de la Vallee Poussin's: with the divided-difference weights
 ``w_i = 1 / prod_{k != i} (n_i - n_k)`` (they annihilate every polynomial of degree <= 4),
 ``E = |w_0| / sum_i |w_i|`` (absolute) and ``E_rel = |w_0| / (|w_1| + |w_a| + |w_b| + |w_c|)``;

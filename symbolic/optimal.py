@@ -9,6 +9,7 @@ reach E. If the check fails, an exact rational simplex decides instead.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -181,7 +182,8 @@ def _rational_simplex(A, y):
     It solves the dual: max ``-sum_i mu_i s_i y_{j_i}`` over ``mu >= 0`` with ``sum_i mu_i s_i A_{j_i} = 0``
     and ``sum mu = 1``, one variable per vertex j and sign s; the betas are minus the simplex
     multipliers of the first rows. Returns ``(betas, E, dual)`` after the exact certificate check,
-    or None (betas as a list over A's columns, the dual keyed by row). (Used when the float LP's basis is off by its tolerance, instead of enumerating.)
+    or None (betas as a list over A's columns, the dual keyed by row). (Used when the float LP's basis
+    is off by its tolerance, instead of enumerating.)
     """
     m, n = len(A), len(A[0])
     cols = [([s * A[j][c] for c in range(n)] + [Fraction(1)], -s * y[j], j, s) for s in (1, -1) for j in range(m)]
@@ -330,7 +332,7 @@ def _solve(A, y):
     raise SymbolicError("no optimum found")  # pragma: no cover - the LP always has one
 
 
-def optimal_approximation(d: int, R, relative: bool = False) -> OptimalApproximation:
+def optimal_approximation(d: int, R: Iterable[int], relative: bool = False) -> OptimalApproximation:
     """The exact optimum of ``min_beta max_x |beta_0 + sum_k beta_k M_k(x) - max(x)|`` on [0,1]^d.
 
     With ``relative=True`` the approximator is shift-equivariant: no constant (0 not in R) and

@@ -38,8 +38,9 @@ class SizeCounter:
 
     def __init__(self, d: int, gadget: str = "relu3"):
         self.d, self.gadget = d, gadget
-        self._cache, self._layer = {}, {f"x{i}": 0 for i in range(d)}
-        self._parts = {}
+        self._cache: dict = {}
+        self._layer = {f"x{i}": 0 for i in range(d)}
+        self._parts: dict = {}
 
     def part(self, k):
         if k not in self._parts:
@@ -221,7 +222,9 @@ class SizeTable:
         from itertools import combinations
 
         self.d = d
-        cache, fan, memo = {}, [], {}
+        cache: dict = {}
+        fan: list = []
+        memo: dict = {}
 
         def relu(form):
             key = frozenset((s, c) for s, c in form.items() if c != 0)
@@ -260,7 +263,7 @@ class SizeTable:
         self.used, self.out = {}, {}
         for k in range(1, d):
             roots = [node(S, (k - 1).bit_length()) for S in combinations(range(d), k)]
-            out = {}
+            out: dict = {}
             for form, _, _ in roots:
                 for s, c in form.items():
                     out[s] = out.get(s, 0) + c
@@ -274,10 +277,10 @@ class SizeTable:
                     stack.extend(nd[2])
             self.used[k] = bits
             self.out[k] = {s: c for s, c in out.items() if c != 0}
-        self.by_weight = {}
+        self.by_weight: dict = {}
         for n, f in enumerate(fan):
             self.by_weight[f + 1] = self.by_weight.get(f + 1, 0) | (1 << n)
-        owners = {}
+        owners: dict = {}
         for k, o in self.out.items():
             for s in o:
                 owners.setdefault(s, []).append(k)
@@ -339,7 +342,7 @@ def front_of(points, d: int) -> list:
     The result does not depend on the order of ``points``, so fronts of parts merge:
     ``front_of(front_of(A) + front_of(B)) == front_of(A + B)``.
     """
-    keep = []
+    keep: list = []
     for p in sorted(points, key=lambda q: (q[:4], _rkey(q[4], d))):
         if not any(q[1] <= p[1] and q[2] <= p[2] and q[3] <= p[3] for q in keep):
             keep.append(p)
@@ -393,7 +396,8 @@ def read_partial(path, d: int):
     import json
     import os
 
-    done, pts = 0, []
+    done = 0
+    pts: list = []
     if path is None or not os.path.exists(path):
         return done, pts
     with open(path, encoding="utf-8") as f:
@@ -436,7 +440,6 @@ def pareto_sweep(d: int, jobs: int | None = None, cluster=None, batch: int | Non
     [([0], '1/2', 0), ([0, 1], '1/3', 0)]
     """
     import json
-    import os
 
     from maxcert.execution import Executor, current_cluster
 

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from maxcert.graphs import load_model
 from maxcert.graphs.evaluate import from_layers
 from maxcert.verify.certify import worst_case_error
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCH))
-import milp_baseline
-import run as bench_run
+import milp_baseline  # noqa: E402  (benchmarks/ is on the path only now)
+import run as bench_run  # noqa: E402
 
 
 def test_milp_baseline_doctests():
@@ -45,7 +46,7 @@ def test_milp_agrees_with_maxcert_on_random_nets(seed):
 
 
 def test_milp_agrees_on_committed_model():
-    G = load_model(str(BENCH / "models" / "max_d4_16.json"))
+    G = load_model(str(BENCH / "models" / "max_d4_16.onnx"))
     exact = worst_case_error(G, timeout=60)
     r = milp_baseline.milp_error(G, 60.0)
     assert exact.status == "COMPUTED" and r["status"] == "optimal"

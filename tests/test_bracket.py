@@ -23,7 +23,7 @@ CASES = [(m, t) for m in ("max_d9_16", "max_d4_16x16", "max_d4_32") for t in (1e
 @pytest.mark.parametrize("name,timeout", CASES + [pytest.param("max_d9_32", 1.0, marks=SLOW),
                                                   pytest.param("max_d4_32x32x32", 1.0, marks=SLOW)])
 def test_timeout_gives_a_bracket_containing_the_value(name, timeout):
-    G = load_model(MODELS / f"{name}.json")
+    G = load_model(MODELS / f"{name}.onnx")
     full = worst_case_error(G, "unit", jobs=1)  # no limit: the exact value
     assert full.status == "COMPUTED"
     c = worst_case_error(G, "unit", timeout=timeout, jobs=1)
@@ -37,7 +37,7 @@ def test_timeout_gives_a_bracket_containing_the_value(name, timeout):
 
 
 def test_certify_timeout_carries_the_bracket():
-    G = load_model(MODELS / "max_d9_32.json")
+    G = load_model(MODELS / "max_d9_32.onnx")
     c = certify(G, Fraction(1, 2), "unit", timeout=0.3, jobs=1)
     # the exact error is about 0.4463 < 1/2: CERTIFIED when the search finishes or the open
     # nodes' bounds already are below 1/2, else UNKNOWN with a bracket containing it
@@ -61,7 +61,7 @@ def test_interval_bound_is_sound_by_hand():
 def _pieces16():
     from maxcert.verify.bab import _pieces
 
-    net = Net(load_model(MODELS / "max_d9_16.json"))
+    net = Net(load_model(MODELS / "max_d9_16.onnx"))
     return net, _pieces(net, "dual")[:4]  # the whole box and three negative pieces: the group's paths, in ~1 s
 
 
@@ -116,7 +116,7 @@ def test_group_stops_the_others_on_a_witness():
 def test_shared_time_keeps_the_bracket_under_a_limit():
     # worst_case_error under a limit goes through the groups (one per process, mostly root work
     # in 1 s); its bracket contains the value computed without a limit
-    G = load_model(MODELS / "max_d9_32.json")
+    G = load_model(MODELS / "max_d9_32.onnx")
     c = worst_case_error(G, "unit", timeout=1.0, jobs=2)
     exact = Fraction(4462887106882058, 10 ** 16)  # benchmarks/RESULTS.md: 0.446289 (max_d9_32)
     if c.status == "COMPUTED":
@@ -145,7 +145,7 @@ class _Recorder:
 def test_live_line_ticks_while_processes_search_and_ends_with_the_bracket():
     # max_d9_32x32 is undecided in 2 s: while the two processes search, the line's elapsed time
     # is redrawn every second; when they end it shows all 10 pieces and the proved bracket
-    G = load_model(MODELS / "max_d9_32x32.json")
+    G = load_model(MODELS / "max_d9_32x32.onnx")
     from maxcert.verify.certificates import outward
 
     rec = _Recorder()

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from maxcert.errors import MaxcertError
-from maxcert.execution import DaskSession, Executor, TaskError, map_tasks, parse_cluster, use_cluster
+from maxcert.execution import DaskSession, Executor, TaskError, map_tasks, use_cluster
+
 T = importlib.import_module("maxcert.symbolic.tradeoff")  # (maxcert.symbolic.tradeoff is also a function)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,16 +78,6 @@ def test_a_failing_task_is_named(where, dask):
     with pytest.raises(TaskError, match=r"task 3 3 failed: ZeroDivisionError: no 3 here") as e:
         map_tasks(_fails_on_3, list(range(8)), batch=2, **kw)
     assert e.value.index == 3 and e.value.task == "3"
-
-
-def test_cluster_values_and_errors(monkeypatch):
-    assert parse_cluster("local:3") == "local:3" and parse_cluster("tcp://sched.example:8786")
-    for bad in ("local:0", "tcp://nohost", "localhost:8786", "local"):
-        with pytest.raises(MaxcertError, match="tcp://HOST:PORT|N >= 1"):
-            parse_cluster(bad)
-    monkeypatch.setitem(sys.modules, "distributed", None)  # as if Dask were not installed
-    with pytest.raises(MaxcertError, match=r"install maxcert\[cluster\]"):
-        DaskSession("local:2")
 
 
 def test_cli_says_in_one_line_what_is_wrong(run_cli, monkeypatch):

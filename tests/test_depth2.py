@@ -8,9 +8,17 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+
 from maxcert.symbolic.depth2 import (
-    chebyshev_residuals, closed_form_attempts, conjectured_error, depth2_optimum, depth2_table,
-    error_from_nodes, is_symmetric, support_pattern, upper_bound,
+    chebyshev_residuals,
+    closed_form_attempts,
+    conjectured_error,
+    depth2_optimum,
+    depth2_table,
+    error_from_nodes,
+    is_symmetric,
+    support_pattern,
+    upper_bound,
 )
 from maxcert.symbolic.optimal import SymbolicError
 

@@ -141,7 +141,7 @@ def test_ranges_are_sound_on_random_images_and_at_the_extreme_image(results, mod
     assert p1.min() >= 0 and p1.max() <= rng["HI1"] and p2.min() >= 0 and p2.max() <= rng["HI2"]["exact"]
     assert p1.max() == pytest.approx(hi1, rel=1e-6)  # the exact bound is attained, and by float32 too
     seen = {}
-    for L, (new, pools, ranges) in rewritten.items():
+    for L, (new, pools, _) in rewritten.items():
         # L = 2, 3 keep pool 1 exact (the same tree as the exact row), so pool 2's inputs are the exact
         # row's: checked on the first 200 images only (their wide pool 2 makes them slow to run)
         n = len(images) if L in (0, 1, None) else 200

@@ -6,8 +6,6 @@ import pkgutil
 
 import pytest
 
-import maxcert
-
 
 def _modules():
     names = []

@@ -68,7 +68,8 @@ def test_subpool_max_average_matches_definition(d, k, rng):
 
 
 def test_subpool_order_statistics_formula(rng):
-    # M_k(x) = sum_j C(d-j, k-1)/C(d,k) x_(j) with x sorted decreasing (DESIGN.md)
+    # M_k(x) = sum_j C(d-j, k-1)/C(d,k) x_(j) with x sorted decreasing
+    # (docs/how-it-works.md, "The approximators, exactly")
     d, k = 6, 3
     G = subpool_max_average(d, k, "relu4")
     x = [random_rational(rng) for _ in range(d)]

@@ -5,6 +5,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+
 from maxcert.graphs.evaluate import from_layers
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -32,9 +33,10 @@ def test_relu_by_hand():
 
 def test_agrees_with_highs():
     import milp_baseline
+
     from maxcert.graphs import load_model
 
-    G = load_model(str(BENCH / "models" / "max_d4_16.json"))
+    G = load_model(str(BENCH / "models" / "max_d4_16.onnx"))
     g, h = gurobi_baseline.gurobi_error(G, 60.0), milp_baseline.milp_error(G, 60.0)
     assert g["status"] == h["status"] == "optimal"
     assert g["value"] == pytest.approx(h["value"], abs=1e-6)

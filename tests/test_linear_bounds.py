@@ -10,6 +10,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from scipy.optimize import linprog
+
 from maxcert.graphs.evaluate import from_layers
 from maxcert.verify import bab
 from maxcert.verify.certify import exact_error, worst_case_error
@@ -24,7 +26,6 @@ from maxcert.verify.linear_bounds import (
     propagate,
     propagate_many,
 )
-from scipy.optimize import linprog
 
 
 def _random_net(seed, d=None, widths=None):

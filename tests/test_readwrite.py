@@ -12,7 +12,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from conftest import random_rational
 from maxcert.graphs import GraphError, approximator, evaluate, evaluate_exact, load_model, save_model, tree_network
-from maxcert.graphs.readwrite import from_dict, from_onnx, from_torch, read_json, to_dict, to_onnx, to_torch, write_json
+from maxcert.graphs.readwrite import from_dict, from_onnx, from_torch, read_json, to_dict, to_torch, write_json
 
 
 def _ort(model, X):

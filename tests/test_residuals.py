@@ -1,7 +1,6 @@
 """maxcert residuals: the optimal depth-L approximators on image patches, against a direct computation."""
 
 import json
-import math
 import os
 import subprocess
 import sys

@@ -112,7 +112,7 @@ def test_rewrite_matches_onnxruntime_and_is_certified(case, form, ops, gadget):
                 assert (dims > 0).all() and len(dims) <= rank  # explicit sizes, no 0 or -1, no higher rank
     assert max_type_ops(new) == [] and not any(n.op_type == "MaxPool" for n in new.graph.node)
     onnx.checker.check_model(new)
-    for kind, x in inputs(shape).items():
+    for x in inputs(shape).values():
         assert_same(run(new, x), run(m, x))
 
 

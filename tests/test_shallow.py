@@ -1,7 +1,6 @@
 """maxcert rewrite --depth L --range LO,HI: the paper's depth-L approximators in place of deep pools,
 each pool's worst-case error proved on the range and equal to (HI - LO) E(d, L)."""
 
-import math
 from fractions import Fraction as F
 
 import numpy as np
@@ -61,7 +60,9 @@ def test_layer_with_borders_and_onnxruntime():
         bound = F(p["certified_error"])
         assert bound == 4 * E(9, L) and p["relu_layers"] == L and max_type_ops(new) == []
         x = np.random.default_rng(L).uniform(lo, hi, (1, 2, 7, 7)).astype(np.float32)
-        s = lambda mm: ort.InferenceSession(mm.SerializeToString(), providers=["CPUExecutionProvider"])
+        def s(mm):
+            return ort.InferenceSession(mm.SerializeToString(), providers=["CPUExecutionProvider"])
+
         dev = np.abs(s(new).run(None, {"x": x})[0] - s(m).run(None, {"x": x})[0]).max()
         assert 0 < dev <= float(bound) + 1e-5
 

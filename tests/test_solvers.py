@@ -3,6 +3,7 @@
 from fractions import Fraction
 
 import z3
+
 from maxcert.verify import solvers
 from maxcert.verify.domains import REALS, UNIT
 from maxcert.verify.lifting import MaxForm, cone_queries

@@ -2,7 +2,6 @@
 
 import json
 from fractions import Fraction
-from itertools import combinations
 from math import comb
 
 import pytest
@@ -115,7 +114,8 @@ def test_pareto_front_d6():
 
 
 def _f_symbolic(d, betas, x):
-    """f(x) by the order-statistic formula of DESIGN.md, independent of the network construction."""
+    """f(x) by the order-statistic formula (docs/how-it-works.md, "The approximators, exactly"),
+    independent of the network construction."""
     xs = sorted(x, reverse=True)
     out = betas.get(0, Fraction(0))
     for k, b in betas.items():

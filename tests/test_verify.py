@@ -84,7 +84,7 @@ def _family_cases(max_d):
                 yield d, name
 
 
-# closed forms of DESIGN.md, the published values
+# the published closed forms (docs/how-it-works.md, "The approximators, exactly")
 CLOSED = {"const": lambda d: Fraction(1, 2), "mean": lambda d: Fraction(d - 1, 2 * d),
           "small": lambda d: Fraction(1, 2 * (d + 1)), "medium": lambda d: Fraction(1, d * d),
           "big": lambda d: Fraction(1, 2**d)}
@@ -339,7 +339,7 @@ def _committed_model(name):
 
     from maxcert.graphs import load_model
 
-    return load_model(str(Path(__file__).resolve().parent.parent / "benchmarks" / "models" / f"{name}.json"))
+    return load_model(str(Path(__file__).resolve().parent.parent / "benchmarks" / "models" / f"{name}.onnx"))
 
 
 def test_region_walk_finds_what_sampling_misses():

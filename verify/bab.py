@@ -34,6 +34,8 @@ from itertools import product
 import highspy
 import numpy as np
 import z3
+from scipy.sparse import csc_matrix, csr_matrix, vstack
+
 from maxcert.graphs.evaluate import compile_layers
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import q
@@ -46,7 +48,6 @@ from maxcert.verify.linear_bounds import (
     narrow,
     propagate_many,
 )
-from scipy.sparse import csc_matrix, csr_matrix, vstack
 
 SPLIT_INPUTS_UPTO = 12  # input dimensions where search_piece also halves input sides
 PHASE_MIN_D = 7  # from this input dimension on, pieces are searched by phase_bab.search_phases
@@ -755,7 +756,6 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
             return result("unknown")
         # the best few nodes share one batched propagation: per-node numpy overheads dominate otherwise
         batch = [heapq.heappop(heap) for _ in range(min(BATCH, len(heap)))]
-        done = 0
         nbs = _propagate_batch(net, batch, i, s)
         tf = float(inc.T)
         # the nodes whose float bound already closes them get their exact replay in one batch too

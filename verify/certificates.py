@@ -1,4 +1,4 @@
-"""The Certificate: what was decided about a network, in the JSON form of DESIGN.md."""
+"""The Certificate: what was decided about a network, in the JSON form of docs/formats.md (Certificate JSON)."""
 
 from __future__ import annotations
 

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
+
+from maxcert.errors import MaxcertError
 from maxcert.graphs.evaluate import evaluate_exact
 from maxcert.graphs.schema import input_nodes, output_nodes, to_fraction, validate
 from maxcert.verify import lifting, solvers
@@ -32,7 +36,10 @@ from maxcert.verify.domains import Domain, parse_domain
 from maxcert.verify.encode import Encoding, to_smt2
 from maxcert.verify.symmetry import looks_symmetric, prove_invariance
 
-from maxcert.errors import MaxcertError
+if TYPE_CHECKING:
+    from maxcert.graphs.evaluate import Layers
+
+Rational = Fraction | float | str  # an exact value: a Fraction, an int or float (its binary value), or "p/q"
 
 STRATEGIES = ("auto", "plain", "symmetric", "lifted", "bab")
 AUTO_PLAIN_SLICE = 2.0  # seconds the plain query gets first in "auto": trees decide there at once
@@ -42,7 +49,8 @@ class CertifyError(MaxcertError):
     """The question cannot be asked of this network (wrong outputs, inputs, eps)."""
 
 
-def exact_error(G: nx.DiGraph, x, layers=None, window=None) -> Fraction:
+def exact_error(G: nx.DiGraph, x: Sequence[Rational], layers: Layers | None = None,
+                window: Sequence[int] | None = None) -> Fraction:
     """``|N(x) - max(x)|`` in exact rationals (on ``layers``, G's compiled form, when given);
     with ``window``, the max is over those input indices only.
 
@@ -91,7 +99,7 @@ def _windows(G, windows, domain, d):
 def _round_into(v: float, dom: Domain) -> Fraction:
     q = Fraction(v).limit_denominator(1 << 20)
     if dom.bounded:
-        q = min(max(q, dom.lo), dom.hi)
+        q = min(max(q, dom.box()[0]), dom.box()[1])
     return q
 
 
@@ -119,7 +127,7 @@ def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 
     d = len(input_nodes(G))
     rng = np.random.default_rng(seed)
     if dom.bounded:
-        lo, hi = float(dom.lo), float(dom.hi)
+        lo, hi = map(float, dom.box())
         X = rng.uniform(lo, hi, size=(n, d))
         V = rng.integers(0, 2, size=(min(n, 1 << d), d)) * (hi - lo) + lo  # corners: the paper's extremes
         X = np.vstack([X, V])
@@ -136,7 +144,7 @@ def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 
     if dom.bounded:
         top = _polish(f, starts[0], dom)
         if top is not None:
-            pts += [[_round_into(v, dom) for v in top], [min(max(Fraction(v), dom.lo), dom.hi) for v in top]]
+            pts += [[_round_into(v, dom) for v in top], [min(max(Fraction(v), dom.box()[0]), dom.box()[1]) for v in top]]
     out = [(exact_error(G, x, f), x) for x in pts]
     out.sort(key=lambda p: -p[0])
     if dom.bounded and walk is not None and out[0][0] <= walk:
@@ -144,7 +152,7 @@ def sample_candidates(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 
         walked = _walk(f, np.vstack([starts, more]), dom, rng)
         if len(walked):
             pts = [[_round_into(v, dom) for v in row] for row in walked[:exact]]
-            pts.append([min(max(Fraction(v), dom.lo), dom.hi) for v in walked[0]])  # the vertex itself
+            pts.append([min(max(Fraction(v), dom.box()[0]), dom.box()[1]) for v in walked[0]])  # the vertex itself
             out += [(exact_error(G, x, f), x) for x in pts]
             out.sort(key=lambda p: -p[0])
     return out
@@ -154,8 +162,9 @@ def _polish(f, x, dom: Domain):
     """The float optimum of the error over x's linear region (its ReLU phases, its largest input and
     the sign of its error), by one small LP; None when the LP fails. Only a proposal."""
     import highspy
-    from maxcert.verify.bab import _highs, highs_model
     from scipy.sparse import csr_matrix
+
+    from maxcert.verify.bab import _highs, highs_model
 
     Ws, bs = f.to_numpy()
     d = len(x)
@@ -175,13 +184,13 @@ def _polish(f, x, dom: Domain):
     s = 1.0 if float(c @ x) + c0 >= x[i] else -1.0
     M = np.vstack(rows + [np.eye(d) - np.eye(d)[i]])  # the last rows: x_k - x_i <= 0
     lp = highs_model(csr_matrix(M), np.full(M.shape[0], -highspy.kHighsInf), np.concatenate(rhs + [np.zeros(d)]),
-                     np.full(d, float(dom.lo)), np.full(d, float(dom.hi)), s * c - s * np.eye(d)[i], maximize=True)
+                     np.full(d, float(dom.box()[0])), np.full(d, float(dom.box()[1])), s * c - s * np.eye(d)[i], maximize=True)
     hs = _highs()
     hs.passModel(lp)
     hs.run()
     if hs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return np.clip(np.asarray(hs.getSolution().col_value), float(dom.lo), float(dom.hi))
+    return np.clip(np.asarray(hs.getSolution().col_value), float(dom.box()[0]), float(dom.box()[1]))
 
 
 def _walk(f, starts, dom: Domain, rng, steps: int = 8, pop: int = 64):
@@ -195,8 +204,8 @@ def _walk(f, starts, dom: Domain, rng, steps: int = 8, pop: int = 64):
             continue
         best = _float_error(f, cur[None])[0]
         for _ in range(steps):
-            near = np.clip(cur + rng.standard_normal((pop, len(cur))) * (float(dom.hi - dom.lo) / 50),
-                           float(dom.lo), float(dom.hi))
+            near = np.clip(cur + rng.standard_normal((pop, len(cur))) * (float(dom.box()[1] - dom.box()[0]) / 50),
+                           float(dom.box()[0]), float(dom.box()[1]))
             nxt = _polish(f, near[int(np.argmax(_float_error(f, near)))], dom)
             e = -np.inf if nxt is None else _float_error(f, nxt[None])[0]
             if not e > best + 1e-12:
@@ -213,11 +222,11 @@ def _ascend(f, starts, dom: Domain, rng, rounds: int = 24, pop: int = 64):
     n, d = starts.shape
     cur = starts.copy()
     cur_err = _float_error(f, cur)
-    scale = (float(dom.hi - dom.lo) if dom.bounded else 1.0 + np.abs(cur).max()) / 4
+    scale = (float(dom.box()[1] - dom.box()[0]) if dom.bounded else 1.0 + np.abs(cur).max()) / 4
     for _ in range(rounds):
         cand = np.repeat(cur, pop, axis=0) + rng.standard_normal((n * pop, d)) * scale
         if dom.bounded:
-            cand = np.clip(cand, float(dom.lo), float(dom.hi))
+            cand = np.clip(cand, float(dom.box()[0]), float(dom.box()[1]))
         e = _float_error(f, cand).reshape(n, pop)
         best = e.argmax(axis=1)
         better = e[np.arange(n), best] > cur_err
@@ -299,9 +308,9 @@ def _prove_cone(G, f, dom, eps, cert, deadline) -> bool:
     return True
 
 
-def certify(G: nx.DiGraph, eps=0, domain="unit", timeout: float | None = None, smt2: str | None = None,
-            d: int | None = None, strategy: str = "auto", jobs: int | None = None, windows=None,
-            progress=None) -> Certificate:
+def certify(G: nx.DiGraph, eps: Rational = 0, domain: str | Domain = "unit", timeout: float | None = None,
+            smt2: str | None = None, d: int | None = None, strategy: str = "auto", jobs: int | None = None,
+            windows: Sequence[Sequence[int]] | None = None, progress: Callable[..., None] | None = None) -> Certificate:
     """Prove ``|N(x) - max(x)| <= eps`` for every x in the domain, or refute it with an exact witness.
 
     ``windows``: one list of input indices per output, in output order; then every output o is
@@ -417,8 +426,9 @@ def region_of(enc: Encoding, x) -> list:
     return cons
 
 
-def worst_case_error(G: nx.DiGraph, domain="unit", timeout: float | None = None, d: int | None = None,
-                     strategy: str = "auto", jobs: int | None = None, windows=None, progress=None) -> Certificate:
+def worst_case_error(G: nx.DiGraph, domain: str | Domain = "unit", timeout: float | None = None, d: int | None = None,
+                     strategy: str = "auto", jobs: int | None = None, windows: Sequence[Sequence[int]] | None = None,
+                     progress: Callable[..., None] | None = None) -> Certificate:
     """The exact ``sup_x |N(x) - max(x)|`` over the domain, a witness attaining it, and a proof.
 
     ``windows``: as in :func:`certify`; the error is then the largest over the outputs of
@@ -514,7 +524,7 @@ def windowed_candidates(G, dom: Domain, window, n: int = 4096, seed: int = 0, ke
     d = len(input_nodes(G))
     rng = np.random.default_rng(seed)
     if dom.bounded:
-        lo, hi = float(dom.lo), float(dom.hi)
+        lo, hi = map(float, dom.box())
         X = np.vstack([rng.uniform(lo, hi, size=(n, d)), rng.integers(0, 2, size=(min(n, 1 << d), d)) * (hi - lo) + lo])
     else:
         X = rng.standard_normal((n, d)) * np.repeat([1.0, 100.0, 1e4], n // 3 + 1)[:n, None]

@@ -23,6 +23,12 @@ class Domain:
     def bounded(self) -> bool:
         return self.lo is not None
 
+    def box(self) -> tuple[Fraction, Fraction]:
+        """``(lo, hi)`` of a bounded domain; ``reals`` has none (ValueError)."""
+        if self.lo is None or self.hi is None:
+            raise ValueError("the domain reals has no box")
+        return self.lo, self.hi
+
     def spec(self) -> str:
         """The text form, parsed back by :func:`parse_domain`.
 
@@ -42,7 +48,7 @@ UNIT = Domain(Fraction(0), Fraction(1))
 REALS = Domain(None, None)
 
 
-def parse_domain(text) -> Domain:
+def parse_domain(text: str | Domain) -> Domain:
     """Parse ``unit``, ``reals`` or ``box:LO,HI`` (LO, HI rationals such as -1/2 or 0.25).
 
     Examples

@@ -25,6 +25,7 @@ from itertools import product
 from math import comb
 
 import networkx as nx
+
 from maxcert.graphs.evaluate import affine_forms, evaluate_exact, output_form
 from maxcert.graphs.schema import input_nodes, output_nodes
 from maxcert.verify.domains import Domain

@@ -37,9 +37,10 @@ from fractions import Fraction
 
 import highspy
 import numpy as np
+from scipy.sparse import coo_matrix
+
 from maxcert.verify.bab import Z3_SLICE, Incumbent, Piece, _highs, highs_model
 from maxcert.verify.linear_bounds import propagate
-from scipy.sparse import coo_matrix
 
 INF = highspy.kHighsInf
 DIVE = False  # take a child straight after its parent (warm LP) rather than best-first: off, brackets 10-20 % tighter without
@@ -532,8 +533,8 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
 
 def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
     """:func:`search_phases` as a generator: every ``YIELD_EVERY`` LPs it yields ``(the largest LP
-    value over its open nodes, its threshold, the seconds bounding its open nodes would take)`` and takes back a threshold raised elsewhere (error
-    mode), None, or "stop"; it returns the result."""
+    value over its open nodes, its threshold, the seconds bounding its open nodes would take)`` and takes
+    back a threshold raised elsewhere (error mode), None, or "stop"; it returns the result."""
     piece = Piece(net, dom, i, s)
     stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0, "cuts": 0}
     inc = Incumbent(piece, T)

@@ -8,8 +8,8 @@ nodes between the pool's input X and output Y are cut into a chain of *blocks*:
   indices of rank != 1. Each output element is a copy of one input element; onnxruntime runs the
   block on the labels ``u_i = i`` (double: integers below 2^53 are exact) and so gives which.
 * a **line block** along one axis a: MatMul by a constant matrix (a = the last axis), Gather with
-  constant 1-D indices, Slice (constant bounds and step) and Concat on axis a, Relu, Neg, Add, Sub, Sum of block tensors, Mul or Div
-  by a scalar constant. Each such node treats every line along a (the other coordinates fixed)
+  constant 1-D indices, Slice (constant bounds and step) and Concat on axis a, Relu, Neg, Add, Sub, Sum of
+  block tensors, Mul or Div by a scalar constant. Each such node treats every line along a (the other coordinates fixed)
   alone and alike, and keeps the other axes, so the block is one network T on a line of length n,
   applied to every line. T is imported exactly (:func:`maxcert.graphs.readwrite.onnx_io.from_onnx`)
   and, for each of its outputs j, ``T_j(v) = max(v_S)`` on all of R^n is proved by

@@ -27,12 +27,19 @@ Identical row networks (same exact weights, same hash) are certified once per ru
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from maxcert.verify.certificates import CERTIFIED, UNKNOWN
 from maxcert.verify.pool_proof import Unproved as _Unproved
 from maxcert.verify.pool_proof import _attr, _model, _run_labels, _subgraph, _value
+
+if TYPE_CHECKING:
+    import onnx
+
+    from maxcert.execution import DaskSession
 
 DATA_MOVEMENT = ("Gather", "Transpose", "Reshape")
 ROW_OPS = ("Slice", "Concat", "Relu", "Neg", "Sum", "Mul", "Div", "Gather", "MatMul", "Reshape")
@@ -387,7 +394,9 @@ def _certify_parallel(new, sites, timeout, jobs, cluster, progress, t0) -> list:
     def left():
         return None if timeout is None else max(0.0, timeout - (time.perf_counter() - t0))
 
-    prepared, tasks, where = [], [], {}
+    prepared: list = []
+    tasks: list = []
+    where: dict = {}
     line_cache = RowCache()
     for site in sites:
         if left() == 0.0:
@@ -437,9 +446,11 @@ def load_onnx(path):
     return model
 
 
-def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: int | None = None,
-            progress=None, depth: int | None = None, range=None, cluster=None, form: str = "residual",
-            ops: str = "portable", relative: bool = False):
+def rewrite(model: onnx.ModelProto, gadget: str = "relu3", timeout: float | None = None, jobs: int | None = None,
+            progress: Callable[[int, int], None] | None = None, depth: int | None = None,
+            range: tuple[str, str] | dict[str | None, tuple[str, str]] | None = None,
+            cluster: str | DaskSession | None = None, form: str = "residual",
+            ops: str = "portable", relative: bool = False) -> tuple[onnx.ModelProto, dict]:
     """Replace every MaxPool of an ONNX model by a ReLU network and certify each replacement.
 
     ``model``: an ``onnx.ModelProto`` or a path. Returns ``(new_model, report)``; ``report`` is the
@@ -494,7 +505,7 @@ def rewrite(model, gadget: str = "relu3", timeout: float | None = None, jobs: in
                   "holds": "approximated pools: |y - max| <= E_rel (max - min) over each window, for all real inputs"}
                  if relative else {} if depth is None else {"depth": depth,
                                             "range": ({str(k): [str(x) for x in v] for k, v in range.items()}
-                                                      if isinstance(range, dict) else [str(v) for v in range]),
+                                                      if isinstance(range, dict) else [str(v) for v in range or ()]),
                                             "holds": "approximated pools: only for pool inputs in the range"}),
               "max_type_ops": max_type_ops(new), "time_s": round(time.perf_counter() - t0, 3)}
     return new, report

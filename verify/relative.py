@@ -21,6 +21,7 @@ that input as the witness.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from fractions import Fraction
 
 import networkx as nx
@@ -36,7 +37,7 @@ from maxcert.verify.encode import Encoding, q, to_smt2
 from maxcert.verify.symmetry import looks_symmetric
 
 
-def relative_error(G: nx.DiGraph, x):
+def relative_error(G: nx.DiGraph, x: Sequence[object]) -> Fraction | str:
     """``|N(x) - max(x)| / (max(x) - min(x))`` in exact rationals; ``"unbounded"`` at a flat x with
     a nonzero error, 0 at a flat x that N gets right.
 
@@ -49,9 +50,9 @@ def relative_error(G: nx.DiGraph, x):
     >>> relative_error(approximator(2, {0: Fraction(1, 4), 1: 1}), [3, 3])    # 1/4 + mean, flat
     'unbounded'
     """
-    x = [to_fraction(v) for v in x]
-    (y,) = evaluate_exact(G, x)
-    e, c = abs(y - max(x)), max(x) - min(x)
+    xs: list[Fraction] = [to_fraction(v) for v in x]
+    (y,) = evaluate_exact(G, xs)
+    e, c = abs(y - max(xs)), max(xs) - min(xs)
     if c == 0:
         return Fraction(0) if e == 0 else UNBOUNDED
     return e / c
@@ -69,7 +70,7 @@ def _sample(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 6):
     d = len(input_nodes(G))
     rng = np.random.default_rng(seed)
     if dom.bounded:
-        lo, hi = float(dom.lo), float(dom.hi)
+        lo, hi = (float(v) for v in dom.box())
         X = rng.uniform(lo, hi, size=(n, d))
         X[: n // 8] = rng.integers(0, 2, size=(n // 8, d)) * (hi - lo) + lo  # 0/1 vertices
         X[n // 8: n // 4] = rng.uniform(lo, hi, size=(n // 8, 1))  # flat windows
@@ -98,7 +99,8 @@ def _lift(G, dom: Domain):
     rng = np.random.default_rng(1)
     pts = [[Fraction(int(k), 64) for k in rng.integers(-64, 65, size=d)] for _ in range(2)]
     if dom.bounded:
-        pts = [[min(max(v, dom.lo), dom.hi) for v in p] for p in pts]
+        lo, hi = dom.box()
+        pts = [[min(max(v, lo), hi) for v in p] for p in pts]
     return f if lifting.exact_spot_check(G, f, pts) else None
 
 
@@ -112,8 +114,8 @@ def _prove_cone(f, d, dom, eps, cert, deadline) -> bool:
     return True
 
 
-def certify_relative(G: nx.DiGraph, eps, domain="reals", timeout: float | None = None, d: int | None = None,
-                     strategy: str = "auto", smt2: str | None = None) -> Certificate:
+def certify_relative(G: nx.DiGraph, eps: object, domain: str | Domain = "reals", timeout: float | None = None,
+                     d: int | None = None, strategy: str = "auto", smt2: str | None = None) -> Certificate:
     """Prove ``|N(x) - max(x)| <= eps (max(x) - min(x))`` for every x in the domain, or refute it.
 
     ``domain`` defaults to all of R^d: the bound of a shift-equivariant network needs no range.
@@ -183,8 +185,8 @@ def certify_relative(G: nx.DiGraph, eps, domain="reals", timeout: float | None =
     return _done(cert, t0, witness=best_x, error_at_witness=best, lower_bound=best)
 
 
-def relative_worst_case(G: nx.DiGraph, domain="reals", timeout: float | None = None, d: int | None = None,
-                        strategy: str = "auto") -> Certificate:
+def relative_worst_case(G: nx.DiGraph, domain: str | Domain = "reals", timeout: float | None = None,
+                        d: int | None = None, strategy: str = "auto") -> Certificate:
     """The exact ``sup |N(x) - max(x)| / (max(x) - min(x))`` over the domain, a witness, and a proof.
 
     ``max_error`` holds the sup (``"unbounded"`` when N errs at a flat input). Status COMPUTED when
@@ -258,6 +260,7 @@ def _region_search(G, enc: Encoding, cert, t0, deadline, best, best_x) -> Certif
         (y,) = evaluate_exact(G, x)
         sign = 1 if y >= max(x) else -1
         while True:  # Dinkelbach: maximise sign (N - max) - r (max - min) over the region
+            assert isinstance(r, Fraction)  # a flat witness returned above
             lp = solvers.maximize(region, sign * (enc.out - enc.t) - q(r) * (enc.t - enc.lo), enc.x,
                                   _left(deadline))
             cert.queries += 1
@@ -265,11 +268,11 @@ def _region_search(G, enc: Encoding, cert, t0, deadline, best, best_x) -> Certif
                 return stop("the ratio is approached along a ray of a linear region; sup not computed exactly")
             if lp.status != "optimal":
                 return stop(lp.reason or "LP did not finish")
-            if lp.value <= 0:
+            if lp.value is None or lp.value <= 0:
                 break
             xs = [lp.point[str(v)] for v in enc.x]
             r2 = relative_error(G, xs)
-            if r2 == UNBOUNDED or r2 <= r:  # exact re-evaluation must confirm every step
+            if not isinstance(r2, Fraction) or r2 <= r:  # exact re-evaluation must confirm every step
                 return stop(f"region step to {r2} not confirmed exactly")
             x, r = xs, r2
         best, best_x = r, x

@@ -20,7 +20,12 @@ import sys
 import time
 
 from maxcert.symbolic.depth2 import (
-    COS4, COS8, closed_form_attempts, depth2_table, support_pattern, upper_bound,
+    COS4,
+    COS8,
+    closed_form_attempts,
+    depth2_table,
+    support_pattern,
+    upper_bound,
 )
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -142,11 +147,13 @@ def markdown(res) -> str:
     sa = [s["j"] for s in last["absolute"]["support"]][2:5]
     sr = [s["j"] for s in last["relative"]["support"]][1:4]
     dm = res["d_max"]
+    ds = list(rows)[:-1]
     L += ["",
           f"* E(d, 2) increases with d toward 1/2 (the constant 1/2 is always feasible), and E_rel(d, 2) toward 1. "
           "Both increase at every step of the table: "
-          f"{all(rows[d + 1]['absolute']['error_float'] > rows[d]['absolute']['error_float'] for d in list(rows)[:-1])} "
-          f"(absolute), {all(rows[d + 1]['relative']['error_float'] > rows[d]['relative']['error_float'] for d in list(rows)[:-1])} (relative).",
+          f"{all(rows[d + 1]['absolute']['error_float'] > rows[d]['absolute']['error_float'] for d in ds)} "
+          f"(absolute), {all(rows[d + 1]['relative']['error_float'] > rows[d]['relative']['error_float'] for d in ds)} "
+          "(relative).",
           "* The bounds give d (1/2 - U(d)) = 8 d^2 (d+1)^2 / (d^2 + 6d + 1)^2 -> 8 and d (1 - U_rel(d)) -> "
           f"16 (1 + cos(pi/8)) = {16 * (1 + COS8):.4f}; since E <= U these are lower limits for d (1/2 - E) and "
           "d (1 - E_rel). The ratios E/U and E_rel/U_rel above approach 1 (observed, not proved), so the "
@@ -170,7 +177,7 @@ def main(argv=None) -> int:
     jpath, mpath = os.path.join(HERE, "results.json"), os.path.join(HERE, "RESULTS.md")
     if a.check:
         bad = []
-        for path, text in ((jpath, js), (mpath, md)):
+        for path in (jpath, mpath):
             try:
                 with open(path) as f:
                     old = f.read()

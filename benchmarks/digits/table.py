@@ -399,8 +399,8 @@ def _relative_markdown(res: dict) -> list:
     lines += [
         "",
         "Each relative pool on the held-out digits: |y - max| and its ratio to the window's contrast max - min "
-        "(E_rel at most, up to float32 rounding on small contrasts), and the error on flat windows (max = min, mostly all-zero after the Relu): 0 up to "
-        "float32 rounding, where the absolute approximator errs by its constant.",
+        "(E_rel at most, up to float32 rounding on small contrasts), and the error on flat windows (max = min, "
+        "mostly all-zero after the Relu): 0 up to float32 rounding, where the absolute approximator errs by its constant.",
         "",
         "| L | pool | E_rel | max error | mean error | max error / contrast | flat windows | max error on flat windows |",
         "|---|---|---|---|---|---|---|---|",

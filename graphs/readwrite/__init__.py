@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from maxcert.graphs.readwrite.json_graph import from_dict, read_json, to_dict, write_json
 from maxcert.graphs.readwrite.onnx_io import from_onnx, read_onnx, to_onnx, write_onnx
 from maxcert.graphs.readwrite.torch_io import from_torch, to_torch
 from maxcert.graphs.schema import GraphError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["load_model", "save_model", "read_json", "write_json", "to_dict", "from_dict",
            "read_onnx", "write_onnx", "to_onnx", "from_onnx", "from_torch", "to_torch"]
@@ -23,7 +27,7 @@ def existing_file(path, what: str, error=GraphError) -> str:
     return path
 
 
-def load_model(path):
+def load_model(path: str | os.PathLike[str]) -> nx.DiGraph:
     """Read a ``.json`` graph or an ``.onnx`` model; errors are :class:`GraphError` with one clear line."""
     path = existing_file(path, "a model file")
     ext = os.path.splitext(path)[1].lower()
@@ -34,7 +38,7 @@ def load_model(path):
     raise GraphError(f"{path}: unknown model format {ext or '(no extension)'!r}; use .json or .onnx")
 
 
-def save_model(G, path, onnx_dtype="float64"):
+def save_model(G: nx.DiGraph, path: str | os.PathLike[str], onnx_dtype: str = "float64") -> None:
     """Write ``G`` as ``.json`` (exact) or ``.onnx`` (weights rounded to ``onnx_dtype``)."""
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower()
