@@ -80,10 +80,13 @@ def test_committed_model_accuracy_matches_results(results):
 
 
 def test_table_regenerates_identically(results):
-    res = table.table(levels=(0, 3, None))
+    res = table.table(levels=(0, 3, None), relative_levels=(2,))
     new, old = table.comparable(res), table.comparable(results)
     old_rows = {r["L"]: r for r in old.pop("rows")}
     new_rows = new.pop("rows")
+    old_rel = {r["L"]: r for r in old.pop("relative_rows")}
+    (new_rel,) = new.pop("relative_rows")
+    assert new_rel == old_rel[2]
     assert new == old  # ranges (exact strings), original model, command, sha256
     assert [r["L"] for r in new_rows] == [0, 3, "exact"]
     for r in new_rows:

@@ -9,6 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1] / "proofs"
 
 
+@pytest.mark.slow  # every artifact re-proved (about 17 s): in CI's slow step
 def test_committed_proofs_are_current_and_proved(run_cli):
     # check regenerates every artifact and compares bytes: passing means regenerate leaves git clean
     code, out, _ = run_cli("proofs", "check", "--dir", ROOT, "--quiet")

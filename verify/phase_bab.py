@@ -461,7 +461,7 @@ def _triangles(lp, keys):
 YIELD_EVERY = 64  # LPs between turns, when several searches share a process (search_group)
 
 
-def search_group(net, dom, tasks, stop_above: bool, deadline=None) -> list:
+def search_group(net, dom, tasks, stop_above: bool, deadline=None, max_turns: int | None = None) -> list:
     """Several searches of :func:`search_phases` in this process, time-shared: each turn goes to
     the search whose open nodes' largest LP value is highest (an unstarted one first), for
     ``YIELD_EVERY`` LPs. So when time runs out every search has bounded its open nodes, and the
@@ -469,6 +469,8 @@ def search_group(net, dom, tasks, stop_above: bool, deadline=None) -> list:
     (not ``stop_above``) a threshold raised by one search is handed to the others (any exact
     error found is a lower bound of the sup: nodes bounded below it need no search). Once one
     search finds a point above its threshold in ``stop_above`` mode, the others stop.
+    ``max_turns``: a budget in work, not time: after that many turns every search is told to stop
+    (it then bounds its open nodes), as when the deadline comes.
 
     Examples
     --------
@@ -484,9 +486,11 @@ def search_group(net, dom, tasks, stop_above: bool, deadline=None) -> list:
     out, est, cost = [None] * len(gens), [math.inf] * len(gens), [0.0] * len(gens)
     live = list(range(len(gens)))
     shared = None if stop_above else max(t[2] for t in tasks)
-    stop, started = False, set()
+    stop, started, turns = False, set(), 0
     while live:
         j = max(live, key=lambda n: (n not in started, est[n]))
+        turns += 1
+        stop = stop or (max_turns is not None and turns > max_turns)
         try:
             est[j], t, cost[j] = gens[j].send(None if j not in started else "stop" if stop else shared)
             started.add(j)
