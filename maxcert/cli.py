@@ -255,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--full", action="store_true",
                     help="with check: solve all index sets of the stored Pareto front again (2^(d-1) LPs) instead "
                          "of re-checking its points' certificates")
+    pr.add_argument("--solver", choices=["z3", "cvc5"], default="z3",
+                    help="with check: cvc5 also re-runs every stored SMT-LIB2 query (z3 always does); a "
+                         "disagreement is a failure (cvc5: pip install 'maxcert[cvc5]')")
     return p
 
 
@@ -582,21 +585,22 @@ COMMANDS: dict[str, Callable[[Namespace], int]] = {
 def cmd_proofs(args: Namespace) -> int:
     from maxcert import proofs
 
-    if args.full and args.action != "check":
-        raise UsageError("maxcert proofs: --full goes with check")
+    if (args.full or args.solver != "z3") and args.action != "check":
+        raise UsageError("maxcert proofs: --full and --solver go with check")
     if args.action == "regenerate":
         failed = proofs.regenerate(args.dir, args.quiet, jobs=args.jobs)
         print(f"wrote {args.dir}/ (manifest.json lists every file)")
         for label in failed:
             print(f"NOT PROVED: {label}")
         return EXIT_REFUTED if failed else EXIT_OK
-    problems = proofs.check(args.dir, args.quiet, jobs=args.jobs, full=args.full)
+    problems = proofs.check(args.dir, args.quiet, jobs=args.jobs, full=args.full, solver=args.solver)
     for line in problems:
         print(f"FAIL {line}")
     if problems:
         print(f"{len(problems)} problem(s) in {args.dir}/")
         return EXIT_REFUTED
-    print(f"{args.dir}/: every artifact re-proved and identical to the stored files")
+    also = " (every stored query also unsat in cvc5)" if args.solver == "cvc5" else ""
+    print(f"{args.dir}/: every artifact re-proved and identical to the stored files{also}")
     return EXIT_OK
 
 

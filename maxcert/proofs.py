@@ -587,8 +587,32 @@ def regenerate(directory="proofs", quiet=False, jobs=None, cluster=None) -> list
     return failed
 
 
-def check(directory="proofs", quiet=False, jobs=None, cluster=None, full=False) -> list:
+def check_queries(root: Path, solver: str = "z3") -> list:
+    """The stored SMT-LIB2 queries re-run as written, by z3 and (``solver="cvc5"``) by cvc5 too:
+    one problem per file that is not unsat in each, or on which the solvers disagree."""
+    from maxcert.verify.smtlib import recheck
+
+    problems = []
+    names = ["z3"] if solver == "z3" else ["z3", solver]
+    for p in sorted(root.glob("trees/*.smt2")):
+        rel = p.relative_to(root).as_posix()
+        try:
+            answers, problem = recheck(p.read_text(), names)
+        except Exception as e:  # an unparsable file is reported, never a traceback
+            problems.append(f"{rel}: unparsable ({str(e).splitlines()[0] if str(e) else type(e).__name__})")
+            continue
+        if problem and "disagree" in problem:
+            problems.append(f"{rel}: {problem}")
+        elif any(a != "unsat" for a in answers.values()):
+            problems.append(f"{rel}: no longer proved ({', '.join(f'{n} answers {a}' for n, a in answers.items())})")
+    return problems
+
+
+def check(directory="proofs", quiet=False, jobs=None, cluster=None, full=False, solver: str = "z3") -> list:
     """Problems found, one line each naming the file; empty when everything is current and proved.
+
+    ``solver="cvc5"``: every stored SMT-LIB2 query is also re-run by cvc5, and an answer other than
+    z3's (or other than unsat) is a problem (:func:`maxcert.verify.smtlib.recheck`).
 
     The stored Pareto front is re-verified from its certificates (see the module docstring);
     ``full=True`` solves all its index sets again instead and compares the bytes."""
@@ -614,17 +638,7 @@ def check(directory="proofs", quiet=False, jobs=None, cluster=None, full=False) 
         rel = p.relative_to(root).as_posix()
         if p.is_file() and rel not in listed and rel != "manifest.json":
             problems.append(f"{rel}: not in manifest.json")
-    import z3
-
-    for p in sorted(root.glob("trees/*.smt2")):  # the stored queries themselves, re-run as written
-        solver = z3.Solver()
-        try:
-            solver.from_file(str(p))
-            r = solver.check()
-        except z3.Z3Exception:
-            r = "unparsable"
-        if r != z3.unsat:
-            problems.append(f"{p.relative_to(root).as_posix()}: no longer proved (z3 answers {r})")
+    problems += check_queries(root, solver)
     stored = root / PARETO_FILE
     pareto = "sweep" if full else (stored.read_bytes() if stored.exists() else None)
     files, failed = generate(quiet, jobs=jobs, cluster=cluster, pareto=pareto)
