@@ -106,6 +106,9 @@ def _add_domain(p: argparse.ArgumentParser) -> None:
                    help="one window per output: a JSON list of input-index lists, in output order; each output "
                         "is compared with the max over its window (default: one output, every input)")
     p.add_argument("--json", metavar="OUT", help="write the result as one JSON object to OUT")
+    p.add_argument("--certificate", metavar="FILE",
+                   help="also write a certificate file that `maxcert check FILE --model MODEL` re-verifies "
+                        "without the search (docs/how-it-works.md#what-you-trust)")
     p.add_argument("--quiet", action="store_true", help="no progress line (there is none unless stderr is a terminal)")
     p.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
                    help="processes for independent solver queries (default: all cores)")
@@ -152,6 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("error", help="exact worst-case error sup |N(x) - max(x)|, a witness, and a proof")
     e.add_argument("model", metavar="MODEL", help=".json graph or .onnx model with one output")
     _add_domain(e)
+    ck = sub.add_parser("check", help="re-verify a certificate file against the model, without the search that wrote it")
+    ck.add_argument("certificate", metavar="CERT", help="a certificate file written by certify/error --certificate")
+    ck.add_argument("--model", required=True, metavar="MODEL", help="the .json graph or .onnx model it speaks of")
+    ck.add_argument("--solver", choices=["z3", "cvc5"], default="z3",
+                    help="the SMT solver that decides the queries the checker writes itself (default z3)")
+    ck.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
+                    help="per query: past it the part is undecided, exit 2")
     dv = sub.add_parser("derive", help="exact optimal weights for an index set R, or a family's closed form in d")
     dv.add_argument("--d", type=_int_at_least(2), help="number of inputs (with --R)")
     dv.add_argument("--R", type=_index_set, help="index set, e.g. 0,1,8")
@@ -299,6 +309,14 @@ def cmd_info(args: Namespace) -> int:
     return EXIT_OK
 
 
+def _write_certificate(cert: Certificate, G: Any, args: Namespace, eps: Fraction | None = None) -> None:
+    if not getattr(args, "certificate", None):
+        return
+    from maxcert.verify.certificates import certificate_file
+
+    _write_json(args.certificate, certificate_file(cert, G, eps))
+
+
 def _report(cert: Certificate, args: Namespace, lines: list[str]) -> None:
     for line in lines:
         print(line)
@@ -322,6 +340,8 @@ def cmd_certify(args: Namespace) -> int:
         eps = to_fraction(args.eps, "--eps")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if args.certificate and args.windows:
+        raise UsageError("--certificate: a windows property is not written as a certificate yet; drop one of them")
     from maxcert.progress import Progress
 
     if args.relative:
@@ -355,6 +375,7 @@ def cmd_certify(args: Namespace) -> int:
     else:
         lines = [f"UNKNOWN: not decided ({_why(cert)}); {_bracket(cert)}"]
         code = EXIT_UNKNOWN
+    _write_certificate(cert, G, args, eps)
     _report(cert, args, lines)
     return code
 
@@ -419,15 +440,18 @@ def cmd_error(args: Namespace) -> int:
     from maxcert.progress import Progress
     from maxcert.verify.certify import worst_case_error
 
+    if args.certificate and args.windows:
+        raise UsageError("--certificate: a windows property is not written as a certificate yet; drop one of them")
+    G = load_model(args.model)
     if args.relative:
         from maxcert.verify.relative import relative_worst_case
 
         _relative_ok(args)
-        cert = relative_worst_case(load_model(args.model), _domain(args), timeout=args.timeout, d=args.d,
+        cert = relative_worst_case(G, _domain(args), timeout=args.timeout, d=args.d,
                                    strategy=args.strategy)
     else:
         with Progress("search pieces", quiet=args.quiet) as bar:
-            cert = worst_case_error(load_model(args.model), _domain(args), timeout=args.timeout,
+            cert = worst_case_error(G, _domain(args), timeout=args.timeout,
                                     strategy=args.strategy, d=args.d, jobs=args.jobs, windows=_windows_arg(args),
                                     progress=bar)
     at = "" if cert.output is None else f" by output {cert.output}"
@@ -447,6 +471,7 @@ def cmd_error(args: Namespace) -> int:
         lines = [f"UNKNOWN: {_why(cert)}; {_bracket(cert)}",
                  f"(the lower bound is attained at x = {_fmt_point(cert.witness)})"]
         code = EXIT_UNKNOWN
+    _write_certificate(cert, G, args)
     _report(cert, args, lines)
     return code
 
@@ -605,6 +630,29 @@ def cmd_proofs(args: Namespace) -> int:
 
 
 COMMANDS["proofs"] = cmd_proofs
+
+
+def cmd_check(args: Namespace) -> int:
+    from maxcert.graphs import load_model
+    from maxcert.verify import checker
+
+    try:
+        cert = checker.read(args.certificate)
+        G = load_model(args.model)
+        parts = checker.check_certificate(cert, G, args.solver, args.timeout)
+    except checker.Unreadable as e:
+        raise UsageError(f"{args.certificate}: {e}") from None
+    except checker.Invalid as e:
+        print(f"INVALID: {e}")
+        return EXIT_REFUTED
+    except checker.Undecided as e:
+        print(f"UNDECIDED: {e}")
+        return EXIT_UNKNOWN
+    print(f"VALID: {cert['verdict']['status']} re-verified: " + "; ".join(parts))
+    return EXIT_OK
+
+
+COMMANDS["check"] = cmd_check
 
 
 def _ranges(values: list[str]) -> tuple[str, str] | dict[str | None, tuple[str, str]]:

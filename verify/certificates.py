@@ -94,6 +94,35 @@ class Certificate:
         return json.dumps(self.to_dict(), indent=1)
 
 
+def certificate_file(cert: Certificate, G, eps=None) -> dict:
+    """The self-contained record of a verdict that ``maxcert check`` re-verifies (verify/checker.py).
+
+    ``property``: domain, eps (``certify``), relative form; ``verdict``: status, value (``error``),
+    witness and its exact error, bracket; ``proof``: the route that decided and, where z3 decided the
+    upper side, the plain SMT-LIB2 violation query (a record: the checker writes its own).
+    """
+    from maxcert.verify.domains import parse_domain
+    from maxcert.verify.encode import Encoding, to_smt2
+
+    bound = eps if eps is not None else (cert.max_error if cert.status == COMPUTED else None)
+    smt2 = None
+    if cert.status in (CERTIFIED, COMPUTED) and bound is not None and bound != UNBOUNDED:
+        enc = Encoding(G, parse_domain(cert.domain))
+        smt2 = to_smt2(enc.relative_violation(bound) if cert.relative else enc.violation(bound),
+                       f"unsat = |N(x) - max(x)| <= {bound}{' (max(x) - min(x))' if cert.relative else ''} "
+                       f"for all x in {cert.domain}")
+    return {
+        "format": "maxcert-certificate", "version": 1, "model_sha256": cert.model_sha256,
+        "property": {"domain": cert.domain, "eps": _q(eps), "relative": cert.relative, "windows": None},
+        "verdict": {"status": cert.status, "value": _q(cert.max_error), "eps": _q(eps),
+                    "witness": None if cert.witness is None else [_q(v) for v in cert.witness],
+                    "error_at_witness": _q(cert.error_at_witness), "lower_bound": _q(cert.lower_bound),
+                    "upper_bound": _q(cert.upper_bound)},
+        "proof": {"route": cert.method, "solver": cert.solver, "queries": cert.queries, "reason": cert.reason,
+                  "smt2": smt2},
+    }
+
+
 def graph_sha256(G) -> str:
     """sha256 of the network's canonical JSON form: the same exact network, the same hash."""
     from maxcert.graphs.schema import memo
