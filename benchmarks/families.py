@@ -195,23 +195,34 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=HERE)
+    ap.add_argument("--append", action="store_true",
+                    help="keep the rows of DIR/families.json from earlier runs (same machine), replacing those run again")
     a = ap.parse_args(argv)
     missing = _gurobi_missing()
     res = {"command": "python benchmarks/families.py " + " ".join(argv if argv is not None else sys.argv[1:]),
            "machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
            "timeout": a.timeout, "threads": a.threads, "gurobi_missing": missing, "rows": []}
     os.makedirs(a.out, exist_ok=True)
+    path = os.path.join(a.out, "families.json")
+    if a.append and os.path.exists(path):
+        with open(path) as f:
+            old = json.load(f)
+        if (old["timeout"], old["threads"]) != (a.timeout, a.threads):
+            raise SystemExit(f"--append: {path} was run with another --timeout or --threads")
+        res["rows"] = old["rows"]
+        res["command"] = old["command"] + " && " + res["command"]
     for d in a.d:
         for arch in a.archs:
             hidden = tuple(int(v) for v in arch.split("x"))
             for k in range(a.seeds):
                 r = run_one(d, hidden, k, a.timeout, a.threads, missing is None, a.out)
+                res["rows"] = [o for o in res["rows"] if (o["d"], o["arch"], o["seed"]) != (d, r["arch"], r["seed"])]
                 res["rows"].append(r)
                 g = r.get("gurobi", {})
                 print(f"d={d} {arch} seed {k}: maxcert {r['maxcert']['status']} {r['maxcert']['time_s']:.2f}s, "
                       f"gurobi {g.get('status')} {g.get('time_s', float('nan')):.2f}s, "
                       f"highs {r['highs']['status']} {r['highs']['time_s'] or float('nan'):.2f}s", flush=True)
-                with open(os.path.join(a.out, "families.json"), "w") as f:
+                with open(path, "w") as f:
                     json.dump(res, f, indent=1)
                 with open(os.path.join(a.out, "families.md"), "w") as f:
                     f.write(markdown(res))
