@@ -368,12 +368,17 @@ def _bad_models(tmp_path):
             "BFLOAT16 is not supported": bf16, "does not fit": wide}
 
 
-def test_cli_bad_input_exits_3_with_one_line_and_writes_nothing(tmp_path):
-    for phrase, path in _bad_models(tmp_path).items():
+def test_cli_bad_input_exits_3_with_one_line_and_writes_nothing(tmp_path, run_cli):
+    # in this process (main() is what the console script runs); one case also as a real subprocess
+    for k, (phrase, path) in enumerate(_bad_models(tmp_path).items()):
         out = tmp_path / "out.onnx"
-        r = cli("rewrite", str(path), "-o", str(out))
-        assert r.returncode == 3, (phrase, r.stderr)
-        assert phrase in r.stderr and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+        if k == 0:
+            r = cli("rewrite", str(path), "-o", str(out))
+            code, err = r.returncode, r.stderr
+        else:
+            code, _, err = run_cli("rewrite", path, "-o", out)
+        assert code == 3, (phrase, err)
+        assert phrase in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
         assert not out.exists()
 
 

@@ -138,12 +138,12 @@ def test_windows_spec_errors():
         certify(G, 0)
 
 
-def test_cli_bad_windows_exit_3(layer_files, tmp_path):
+def test_cli_bad_windows_exit_3(layer_files, tmp_path, run_cli):
     d, _ = layer_files
     (tmp_path / "short.json").write_text("[[1, 2]]")
     (tmp_path / "broken.json").write_text("[[1, 2]")
     for f, phrase in (("short.json", "1 windows given"), ("broken.json", "not JSON"), ("none.json", "no such file")):
-        r = cli("certify", str(d / "pool8.onnx"), "--windows", str(tmp_path / f), cwd=tmp_path)
-        assert r.returncode == 3 and phrase in r.stderr and len(r.stderr.strip().splitlines()) == 1
+        code, _, err = run_cli("certify", d / "pool8.onnx", "--windows", tmp_path / f)  # in-process: main()
+        assert code == 3 and phrase in err and len(err.strip().splitlines()) == 1
     r = cli("certify", str(d / "pool8.onnx"), cwd=tmp_path)
     assert r.returncode == 3 and "--windows" in r.stderr
