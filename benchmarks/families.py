@@ -37,7 +37,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from milp_baseline import milp_error  # noqa: E402  the benchmark folder's own modules
+from gurobi_baseline import available as _gurobi_missing_reason  # noqa: E402  the benchmark folder's own modules
+from milp_baseline import milp_error  # noqa: E402
 from train_models import train  # noqa: E402
 
 ARCHS = ("16x16", "32x32", "64x64", "32x32x32")
@@ -103,15 +104,8 @@ def gurobi_genconstr(Ws, bs, timeout: float, threads: int) -> dict:
 
 
 def _gurobi_missing() -> str | None:
-    try:
-        import gurobipy as gp
-
-        with gp.Env(empty=True) as env:
-            env.setParam("OutputFlag", 0)
-            env.start()
-        return None
-    except Exception as e:  # absent or unlicensed: reported, not guessed
-        return f"{type(e).__name__}: {e}".splitlines()[0]
+    """None when gurobipy imports and its licence starts; else why not (gurobi_baseline.available)."""
+    return _gurobi_missing_reason()
 
 
 def run_one(d, hidden, k, timeout, threads, gurobi: bool, out_dir) -> dict:

@@ -351,22 +351,30 @@ def _prove_residuals(D, R_aff, bm, Em, J_aff, m0):
 # ---------------------------------------------------------------- the family "big"
 
 
+def _binomial_lemmas(n_) -> list:
+    """The two identities both "big" derivations rest on, each checked by sympy: the binomial theorem
+    (summed by sympy for |x| <= 1; both sides are polynomials in x of degree n, so they agree for every
+    x) and ``C(d,j) C(d-j,k) = C(d,k) C(d-k,j)``. After them, ``(1 + x)^n`` stands for the sum."""
+    x_ = sp.Symbol("x")
+    bt = sp.summation(sp.binomial(n_, k_) * x_**k_, (k_, 0, n_))
+    first = bt.args[0][0] if isinstance(bt, sp.Piecewise) else bt
+    ratio = sp.combsimp(sp.binomial(d_, j_) * sp.binomial(d_ - j_, k_) / (sp.binomial(d_, k_) * sp.binomial(d_ - k_, j_)))
+    return [("lemma: sum_k C(n,k) x^k = (1+x)^n (sympy on |x| <= 1, then polynomial identity)",
+             sp.simplify(first - (1 + x_) ** n_) == 0),
+            ("C(d,j) C(d-j,k) = C(d,k) C(d-k,j)", sp.simplify(ratio) == 1)]
+
+
+def binom_thm(n, x):
+    """``sum_k C(n,k) x^k``, written ``(1 + x)^n`` once :func:`_binomial_lemmas` has proved it."""
+    return (1 + x) ** n
+
+
 def derive_big() -> ClosedForm:
     """R = {0..d-1}: E = 1/2^d, derived from the forward-difference annihilator, proved for symbolic d."""
     n_ = sp.Symbol("n", integer=True, positive=True)
-    x_ = sp.Symbol("x")
-    steps = []
-    # Lemma (binomial theorem): sum_k C(n,k) x^k = (1+x)^n. sympy sums it for |x| <= 1; both sides are
-    # polynomials in x of degree n, and agreeing on infinitely many x they agree for every x.
-    bt = sp.summation(sp.binomial(n_, k_) * x_**k_, (k_, 0, n_))
-    first = bt.args[0][0] if isinstance(bt, sp.Piecewise) else bt
-    steps.append(("lemma: sum_k C(n,k) x^k = (1+x)^n (sympy on |x| <= 1, then polynomial identity)",
-                  sp.simplify(first - (1 + x_) ** n_) == 0))
-    binom_thm = lambda n, x: (1 + x) ** n  # noqa: E731  (used only after the lemma is proved)
+    steps = _binomial_lemmas(n_)
     # The columns at v_j are 1 and C(d-j, k), k = 1..d-1: polynomials in j of degree exactly k, so they
     # span the polynomials of degree < d. The d-th forward difference w_j = (-1)^j C(d,j) annihilates them:
-    ratio = sp.combsimp(sp.binomial(d_, j_) * sp.binomial(d_ - j_, k_) / (sp.binomial(d_, k_) * sp.binomial(d_ - k_, j_)))
-    steps.append(("C(d,j) C(d-j,k) = C(d,k) C(d-k,j)", sp.simplify(ratio) == 1))
     steps.append(("sum_j (-1)^j C(n, j) = (1-1)^n = 0 for n = d-k >= 1: w annihilates every column",
                   binom_thm(n_, -1) == 0))
     norm1 = binom_thm(d_, 1)
@@ -405,15 +413,7 @@ def derive_big_relative() -> ClosedForm:
     = sum beta = 1`` and ``max |r_j| >= 1 / (2^d - 2)``.
     """
     n_ = sp.Symbol("n", integer=True, positive=True)
-    x_ = sp.Symbol("x")
-    steps = []
-    bt = sp.summation(sp.binomial(n_, k_) * x_**k_, (k_, 0, n_))
-    first = bt.args[0][0] if isinstance(bt, sp.Piecewise) else bt
-    steps.append(("lemma: sum_k C(n,k) x^k = (1+x)^n (sympy on |x| <= 1, then polynomial identity)",
-                  sp.simplify(first - (1 + x_) ** n_) == 0))
-    binom_thm = lambda n, x: (1 + x) ** n  # noqa: E731  (used only after the lemma is proved)
-    ratio = sp.combsimp(sp.binomial(d_, j_) * sp.binomial(d_ - j_, k_) / (sp.binomial(d_, k_) * sp.binomial(d_ - k_, j_)))
-    steps.append(("C(d,j) C(d-j,k) = C(d,k) C(d-k,j)", sp.simplify(ratio) == 1))
+    steps = _binomial_lemmas(n_)
     # sum_{j=0}^{d} (-1)^j C(d,j) C(d-j,k) = C(d,k) (1-1)^(d-k) = 0 for 1 <= k <= d-1; its j = 0 term is
     # C(d,k) and its j = d term C(0,k) = 0, so sum_{j=1}^{d-1} (-1)^j C(d,j) C(d-j,k)/C(d,k) = -1 for each k:
     inner = binom_thm(d_ - k_, -1)  # (1-1)^(d-k), and d - k >= 1

@@ -296,10 +296,11 @@ def _lifted(G, dom, cert):
     return sup, w, f
 
 
-def _prove_cone(G, f, dom, eps, cert, deadline) -> bool:
-    """z3 proves ``|f - max| <= eps`` on every piece of the ordered cone (f the lifted form)."""
+def _prove_cone(G, f, dom, eps, cert, deadline, relative: bool = False) -> bool:
+    """z3 proves ``|f - max| <= eps`` (``relative``: ``<= eps (max - min)``) on every piece of the
+    ordered cone (f the lifted form)."""
     d = len(input_nodes(G))
-    x, common, cases = lifting.cone_queries(f, d, dom, eps)
+    x, common, cases = lifting.cone_queries(f, d, dom, eps, relative)
     for res in solvers.check_each(common, cases, x, _left(deadline)):
         cert.queries += 1
         if res.status != "unsat":

@@ -31,7 +31,17 @@ from maxcert.graphs.evaluate import evaluate_exact
 from maxcert.graphs.schema import input_nodes, to_fraction
 from maxcert.verify import lifting, solvers
 from maxcert.verify.certificates import CERTIFIED, COMPUTED, REFUTED, UNBOUNDED, UNKNOWN, Certificate, graph_sha256
-from maxcert.verify.certify import CertifyError, _deadline, _done, _encoding, _left, _prepare, _round_into, region_of
+from maxcert.verify.certify import (
+    CertifyError,
+    _deadline,
+    _done,
+    _encoding,
+    _left,
+    _prepare,
+    _prove_cone,
+    _round_into,
+    region_of,
+)
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import Encoding, q, to_smt2
 from maxcert.verify.symmetry import looks_symmetric
@@ -104,14 +114,14 @@ def _lift(G, dom: Domain):
     return f if lifting.exact_spot_check(G, f, pts) else None
 
 
-def _prove_cone(f, d, dom, eps, cert, deadline) -> bool:
-    x, common, cases = lifting.cone_queries(f, d, dom, eps, relative=True)
-    for res in solvers.check_each(common, cases, x, _left(deadline)):
-        cert.queries += 1
-        if res.status != "unsat":
-            cert.reason = f"lifted cone query answered {res.status}"
-            return False
-    return True
+def _lifted(G, dom: Domain, cert):
+    """The lifted route's exact sup: ``(f, sup, witness, ratio at the witness on N)``, or None."""
+    f = _lift(G, dom)
+    if f is None:
+        return None
+    cert.method = "lifted-cone"
+    sup, w = lifting.sup_relative(f, len(input_nodes(G)), dom)
+    return f, sup, w, relative_error(G, w)
 
 
 def certify_relative(G: nx.DiGraph, eps: object, domain: str | Domain = "reals", timeout: float | None = None,
@@ -142,24 +152,21 @@ def certify_relative(G: nx.DiGraph, eps: object, domain: str | Domain = "reals",
     deadline = _deadline(timeout)
     cert = Certificate(UNKNOWN, dom.spec(), eps=eps, model_sha256=graph_sha256(G), solver=solvers.solver_info(),
                        relative=True)
-    n = len(input_nodes(G))
     if smt2:
         with open(smt2, "w") as fh:
             fh.write(to_smt2(Encoding(G, dom).relative_violation(eps),
                              f"maxcert: is there x in {dom.spec()} with |N(x) - max(x)| > {eps} (max(x) - min(x))?\n"
                              "unsat certifies the relative bound"))
     if strategy in ("auto", "lifted"):
-        f = _lift(G, dom)
-        if f is not None:
-            cert.method = "lifted-cone"
-            sup, w = lifting.sup_relative(f, n, dom)
-            r = relative_error(G, w)
+        lifted = _lifted(G, dom, cert)
+        if lifted is not None:
+            f, sup, w, r = lifted
             if _ratio_key(sup) > eps:
                 if _ratio_key(r) <= eps:  # pragma: no cover - would mean the lifted form is wrong
                     cert.reason = "lifted witness not confirmed on the network"
                 else:
                     return _done(cert, t0, status=REFUTED, witness=w, error_at_witness=r, lower_bound=r)
-            elif _prove_cone(f, n, dom, eps, cert, deadline):
+            elif _prove_cone(G, f, dom, eps, cert, deadline, relative=True):
                 return _done(cert, t0, status=CERTIFIED, upper_bound=eps, lower_bound=sup, witness=w,
                              error_at_witness=r)
         elif strategy == "lifted":
@@ -204,17 +211,14 @@ def relative_worst_case(G: nx.DiGraph, domain: str | Domain = "reals", timeout: 
     dom = _prepare(G, domain, d)
     deadline = _deadline(timeout)
     cert = Certificate(UNKNOWN, dom.spec(), model_sha256=graph_sha256(G), solver=solvers.solver_info(), relative=True)
-    n = len(input_nodes(G))
     if strategy in ("auto", "lifted"):
-        f = _lift(G, dom)
-        if f is not None:
-            cert.method = "lifted-cone"
-            sup, w = lifting.sup_relative(f, n, dom)
-            r = relative_error(G, w)
+        lifted = _lifted(G, dom, cert)
+        if lifted is not None:
+            f, sup, w, r = lifted
             if sup == UNBOUNDED and r == UNBOUNDED:
                 return _done(cert, t0, status=COMPUTED, max_error=UNBOUNDED, witness=w, error_at_witness=r,
                              reason="the network errs at a flat input (max = min)")
-            if sup != UNBOUNDED and r == sup and _prove_cone(f, n, dom, sup, cert, deadline):
+            if sup != UNBOUNDED and r == sup and _prove_cone(G, f, dom, sup, cert, deadline, relative=True):
                 return _done(cert, t0, status=COMPUTED, max_error=sup, witness=w, error_at_witness=r,
                              lower_bound=sup, upper_bound=sup)
         elif strategy == "lifted":
