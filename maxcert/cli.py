@@ -353,7 +353,8 @@ def cmd_certify(args: Namespace) -> int:
     else:
         with Progress("search pieces", quiet=args.quiet) as bar:
             cert = certify(G, eps, _domain(args), timeout=args.timeout, smt2=args.smt2, strategy=args.strategy,
-                           d=args.d, jobs=args.jobs, windows=_windows_arg(args), progress=bar)
+                           d=args.d, jobs=args.jobs, windows=_windows_arg(args), progress=bar,
+                           record=bool(args.certificate))
     what = _what(cert)
     if cert.relative and cert.status in ("CERTIFIED", "REFUTED"):
         bound = f"|N(x) - max(x)| <= {cert.eps} (max(x) - min(x))"
@@ -453,7 +454,7 @@ def cmd_error(args: Namespace) -> int:
         with Progress("search pieces", quiet=args.quiet) as bar:
             cert = worst_case_error(G, _domain(args), timeout=args.timeout,
                                     strategy=args.strategy, d=args.d, jobs=args.jobs, windows=_windows_arg(args),
-                                    progress=bar)
+                                    progress=bar, record=bool(args.certificate))
     at = "" if cert.output is None else f" by output {cert.output}"
     err = "max relative error |N - max| / (max - min)" if cert.relative else "max error"
     if cert.status == "COMPUTED":

@@ -79,7 +79,7 @@ def test_obbt_bounds_contain_the_network(seed):
     net = _net(seed)
     piece = Piece(net, UNIT, None, 1)
     root = piece.tighten_root()
-    tight = phase_bab.obbt(piece, root, rounds=2)
+    tight, _ = phase_bab.proved_bounds(piece, rounds=2)
     rng = np.random.default_rng(seed)
     for (l0, u0), (l, u) in zip(root, tight):
         assert np.all(l >= l0) and np.all(u <= u0)

@@ -844,15 +844,15 @@ def _open_bound(net, ex, piece, entries, i, s):
 
 
 def _job(args):
-    G, dom, i, s, T, stop_above, until, leaf_proof, *fixed = args
+    G, dom, i, s, T, stop_above, until, leaf_proof, record, *fixed = args
     # ``until`` is wall-clock time: a piece that waits for a free process gets only what is left
     deadline = None if until is None else time.perf_counter() + max(0.0, until - time.time())
     net = Net(G)
-    if _phase_path(net, leaf_proof):
+    if _phase_path(net, leaf_proof, record):
         # input splits stop paying beyond a few inputs: branch on ReLU phases over one warm LP
         from maxcert.verify.phase_bab import search_phases
 
-        return search_phases(net, dom, i, s, T, stop_above, deadline, *fixed)
+        return search_phases(net, dom, i, s, T, stop_above, deadline, fixed[0] if fixed else (), record)
     return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
 
 
@@ -869,8 +869,8 @@ def _group_job(args):
 
     G, dom, stop_above, until, tasks = args
     deadline = None if until is None else time.perf_counter() + max(0.0, until - time.time())
-    return search_group(Net(G), dom, [(t[2], t[3], t[4], t[8] if len(t) > 8 else ()) for t in tasks],
-                        stop_above, deadline)
+    return search_group(Net(G), dom, [(t[2], t[3], t[4], t[9] if len(t) > 9 else ()) for t in tasks],
+                        stop_above, deadline, record=bool(tasks and tasks[0][8]))
 
 
 def _groups(tasks, n):
@@ -879,18 +879,20 @@ def _groups(tasks, n):
     return [tasks[g::n] for g in range(min(n, len(tasks)))]
 
 
-def _phase_path(net: Net, leaf_proof: str) -> bool:
-    return bool(net.sizes) and net.d >= PHASE_MIN_D and leaf_proof == "dual"
+def _phase_path(net: Net, leaf_proof: str, record: bool = False) -> bool:
+    """The phase search from ``PHASE_MIN_D`` inputs on, and at every d when a certificate records
+    the search: only its steps (bounds, cuts, splits, leaves) are written down for the checker."""
+    return bool(net.sizes) and (net.d >= PHASE_MIN_D or record) and leaf_proof == "dual"
 
 
-def _pieces(net: Net, leaf_proof: str):
+def _pieces(net: Net, leaf_proof: str, record: bool = False):
     """The (i, s) of the pieces searched: by which input is largest, for each sign of the error.
 
     On the phase path the positive sign is one whole-box piece (i = None, see :class:`Piece`)
     when ``WHOLE_BOX``: the error's maxima often lie where several inputs tie for the largest,
     on the boundary of several pieces, which would each prove the same bound again."""
     d = net.d
-    if WHOLE_BOX and _phase_path(net, leaf_proof):
+    if WHOLE_BOX and _phase_path(net, leaf_proof, record):
         return [(None, 1)] + [(i, -1) for i in range(d)]
     return [(i, s) for s in (1, -1) for i in range(d)]
 
@@ -909,6 +911,8 @@ def _combine(parts):
     status = [r["status"] for r in parts]
     out["status"] = ("witness" if "witness" in status else
                      "closed" if all(st == "closed" for st in status) else "unknown")
+    if all(r.get("proof") is not None for r in parts):
+        out["proof"] = [p for r in parts for p in r["proof"]]  # the subtrees' records: together the piece
     return out
 
 
@@ -973,7 +977,7 @@ class _Live:
 
 
 def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, jobs=None, leaf_proof="dual",
-               progress=None):
+               progress=None, record=False):
     """Search all pieces of :func:`_pieces` (in parallel processes when jobs > 1); results in piece order.
 
     With several processes, the pieces are first tried in this process for ``QUICK_PASS`` seconds
@@ -984,10 +988,10 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
     """
     until = None if deadline is None else time.time() + max(0.1, deadline - time.perf_counter())
     net = Net(G)
-    tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof) for i, s in _pieces(net, leaf_proof)]
+    tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof, record) for i, s in _pieces(net, leaf_proof, record)]
     jobs = jobs or os.cpu_count() or 1
     t0 = time.perf_counter()
-    shared = deadline is not None and _phase_path(net, leaf_proof) and _phase_levers().SHARE
+    shared = deadline is not None and _phase_path(net, leaf_proof, record) and _phase_levers().SHARE
     live = _Live(progress, len(tasks), t0, deadline, not stop_above)
     if jobs <= 1 and shared:  # under a limit, the pieces share this process's time
         with live:
@@ -1005,7 +1009,7 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
     for n, t in enumerate(tasks):
         if time.time() >= t_end:
             break
-        quick[n] = _job(t[:6] + (t_end if until is None else min(until, t_end), leaf_proof))
+        quick[n] = _job(t[:6] + (t_end if until is None else min(until, t_end), leaf_proof, record))
         if quick[n]["status"] == "closed":
             live.report(quick)
         if quick[n]["status"] == "witness":
@@ -1069,13 +1073,18 @@ def _check_domain(dom, strict):
     return False
 
 
-def _search(G, dom, T, stop_above, cert, deadline, jobs, strict, leaf_proof, progress=None):
-    """All pieces against threshold T, recorded on the certificate; None when the domain is unbounded."""
+def _search(G, dom, T, stop_above, cert, deadline, jobs, strict, leaf_proof, progress=None, record=False):
+    """All pieces against threshold T, recorded on the certificate; None when the domain is unbounded.
+
+    ``record``: when every piece was closed with its record, ``cert.bab_proof`` holds the pieces'
+    records (:func:`maxcert.verify.certificates.certificate_file` writes them for the checker)."""
     if not _check_domain(dom, strict):
         return None
-    results = run_pieces(G, dom, T, stop_above, deadline, jobs, leaf_proof, progress)
+    results = run_pieces(G, dom, T, stop_above, deadline, jobs, leaf_proof, progress, record)
     cert.method = "bab"
     cert.queries += sum(r["z3"] for r in results)
+    if record and all(r.get("proof") is not None for r in results):
+        cert.bab_proof = [p for r in results for p in r["proof"]]
     return results
 
 
@@ -1088,12 +1097,13 @@ def _upper(results, lower):
     return max([lower] + ups)
 
 
-def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual", progress=None):
+def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual", progress=None,
+              record=False):
     """The exact worst-case error by branch and bound; fields for the Certificate, or None."""
     from maxcert.verify.certificates import COMPUTED, UNKNOWN
     from maxcert.verify.certify import exact_error
 
-    results = _search(G, dom, best, False, cert, deadline, jobs, strict, leaf_proof, progress)
+    results = _search(G, dom, best, False, cert, deadline, jobs, strict, leaf_proof, progress, record)
     if results is None:
         return None
     for r in results:
@@ -1112,12 +1122,12 @@ def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, 
 
 
 def certify_bab(G, dom: Domain, eps, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual",
-                progress=None):
+                progress=None, record=False):
     """``|N - max| <= eps`` by branch and bound; fields for the Certificate, or None."""
     from maxcert.verify.certificates import CERTIFIED, REFUTED, UNKNOWN
     from maxcert.verify.certify import exact_error
 
-    results = _search(G, dom, eps, True, cert, deadline, jobs, strict, leaf_proof, progress)
+    results = _search(G, dom, eps, True, cert, deadline, jobs, strict, leaf_proof, progress, record)
     if results is None:
         return None
     for r in results:

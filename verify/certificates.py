@@ -64,6 +64,7 @@ class Certificate:
     output: int | None = None  # with windows: the output the witness speaks of
     outputs: list | None = None  # with windows: one summary per output
     relative: bool = False  # the bound is eps (max(x) - min(x)), the error a ratio to the contrast
+    bab_proof: list | None = None  # branch and bound's record, when asked for (certificate files only)
 
     @property
     def has_windows(self) -> bool:
@@ -119,8 +120,40 @@ def certificate_file(cert: Certificate, G, eps=None) -> dict:
                     "error_at_witness": _q(cert.error_at_witness), "lower_bound": _q(cert.lower_bound),
                     "upper_bound": _q(cert.upper_bound)},
         "proof": {"route": cert.method, "solver": cert.solver, "queries": cert.queries, "reason": cert.reason,
-                  "smt2": smt2},
+                  "smt2": smt2, **_bab_record(cert, G)},
     }
+
+
+def _bab_record(cert: Certificate, G) -> dict:
+    """Branch and bound's record for the checker: the network's layers by node id (the checker reads
+    the weights from the model itself) and each piece's bounds, cuts and search tree. Empty when
+    there is none, or the network is not strictly layered (the checker then re-proves the plain query)."""
+    if cert.bab_proof is None or cert.status not in (CERTIFIED, COMPUTED):
+        return {}
+    layers = strict_layers(G)
+    return {} if layers is None else {"bab": {"layers": layers, "pieces": cert.bab_proof}}
+
+
+def strict_layers(G) -> list | None:
+    """The ReLU nodes layer by layer (as strings), in the order of the compiled layers, when every
+    ReLU reads only the layer before it (or the inputs) and the one output reads only the last layer
+    with no hidden linear node between; else None."""
+    from maxcert.graphs.evaluate import affine_forms, relu_layers
+    from maxcert.graphs.schema import input_nodes, output_nodes
+
+    forms = affine_forms(G)
+    layer = relu_layers(G, forms)
+    outs = output_nodes(G)
+    depth = max(layer.values(), default=0)
+    if len(outs) != 1 or not depth or len(G) != len(layer) + len(input_nodes(G)) + 1:
+        return None
+    units = [set(input_nodes(G))] + [{n for n in layer if layer[n] == k} for k in range(1, depth + 1)]
+    for n, k in layer.items():
+        if not set(G.predecessors(n)) <= units[k - 1]:
+            return None
+    if not set(G.predecessors(outs[0])) <= units[depth] or G.nodes[outs[0]].get("activation") == "relu":
+        return None
+    return [[str(n) for n in layer if layer[n] == k] for k in range(1, depth + 1)]
 
 
 def graph_sha256(G) -> str:

@@ -311,7 +311,8 @@ def _prove_cone(G, f, dom, eps, cert, deadline, relative: bool = False) -> bool:
 
 def certify(G: nx.DiGraph, eps: Rational = 0, domain: str | Domain = "unit", timeout: float | None = None,
             smt2: str | None = None, d: int | None = None, strategy: str = "auto", jobs: int | None = None,
-            windows: Sequence[Sequence[int]] | None = None, progress: Callable[..., None] | None = None) -> Certificate:
+            windows: Sequence[Sequence[int]] | None = None, progress: Callable[..., None] | None = None,
+            record: bool = False) -> Certificate:
     """Prove ``|N(x) - max(x)| <= eps`` for every x in the domain, or refute it with an exact witness.
 
     ``windows``: one list of input indices per output, in output order; then every output o is
@@ -326,6 +327,9 @@ def certify(G: nx.DiGraph, eps: Rational = 0, domain: str | Domain = "unit", tim
     sample, and walk over linear regions when sampling refutes nothing); ``symmetric`` first
     proves N invariant under input permutations and then solves in the ordered cone; ``auto``
     tries the latter when float sampling suggests N is symmetric. ``smt2`` always receives the plain, standalone query.
+    ``record``: branch and bound keeps the record of its search (``Certificate.bab_proof``) for a
+    certificate file that ``maxcert check`` re-verifies leaf by leaf; it then searches over ReLU
+    phases at every input dimension (the route whose every step is written down).
 
     Examples
     --------
@@ -380,7 +384,7 @@ def certify(G: nx.DiGraph, eps: Rational = 0, domain: str | Domain = "unit", tim
     if strategy == "bab" or (strategy == "auto" and dom.bounded):
         from maxcert.verify import bab
         out = bab.certify_bab(G, dom, eps, cert, deadline, jobs, best_x, best_err, strict=strategy == "bab",
-                              progress=progress)
+                              progress=progress, record=record)
         if out is not None:
             return _done(cert, t0, **out)
     res = None
@@ -429,11 +433,12 @@ def region_of(enc: Encoding, x) -> list:
 
 def worst_case_error(G: nx.DiGraph, domain: str | Domain = "unit", timeout: float | None = None, d: int | None = None,
                      strategy: str = "auto", jobs: int | None = None, windows: Sequence[Sequence[int]] | None = None,
-                     progress: Callable[..., None] | None = None) -> Certificate:
+                     progress: Callable[..., None] | None = None, record: bool = False) -> Certificate:
     """The exact ``sup_x |N(x) - max(x)|`` over the domain, a witness attaining it, and a proof.
 
     ``windows``: as in :func:`certify`; the error is then the largest over the outputs of
     ``sup |N_o(x) - max(x_W_o)|``, and ``Certificate.output`` names the output of the witness.
+    ``record``: as in :func:`certify`.
 
     Linear search over regions: while z3 finds x with error > best, the exact LP over x's linear
     region raises best to that region's maximum. The final UNSAT proves nothing exceeds best.
@@ -471,7 +476,8 @@ def worst_case_error(G: nx.DiGraph, domain: str | Domain = "unit", timeout: floa
     best, best_x = sample_candidates(G, dom, walk=None if strategy == "plain" else math.inf)[0]
     if strategy == "bab" or (strategy == "auto" and dom.bounded):
         from maxcert.verify import bab
-        out = bab.error_bab(G, dom, cert, deadline, jobs, best_x, best, strict=strategy == "bab", progress=progress)
+        out = bab.error_bab(G, dom, cert, deadline, jobs, best_x, best, strict=strategy == "bab", progress=progress,
+                            record=record)
         if out is not None:
             return _done(cert, t0, **out)
     enc = _encoding(G, dom, strategy, deadline, cert, jobs)

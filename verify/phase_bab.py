@@ -91,20 +91,24 @@ class PhaseLP:
     neuron. ``self.phase[(k, j)]`` is the column of neuron j's a in layer k.
     """
 
-    def __init__(self, piece: Piece, bounds):
+    def __init__(self, piece: Piece, bounds, upto: int | None = None):
         net, d = piece.net, piece.net.d
         self.piece = piece
         # columns 0..d-1 are x; the whole-box piece puts its t (standing for max(x)) at column d
         t = piece.i if piece.i is not None else d
         ncol = d + (piece.i is None)
         lb, ub = [Fraction(piece.dom.lo)] * ncol, [Fraction(piece.dom.hi)] * ncol
-        rows = []  # (coefficients {col: Fraction}, rhs Fraction, is_equality)
+        # names of columns and rows: a certificate's multipliers are keyed by them (verify/checker.py)
+        self.cols = [f"x{k}" for k in range(d)] + (["t"] if piece.i is None else [])
+        rows, names = [], []  # rows: (coefficients {col: Fraction}, rhs Fraction, is_equality)
         for k in range(d):
             if k != piece.i:
                 rows.append(({k: Fraction(1), t: Fraction(-1)}, Fraction(0), False))
+                names.append(f"piece{k}")
         h = list(range(d))  # column of each unit feeding the layer (None: a dead ReLU)
         unstable = []
-        for k, (W, b) in enumerate(zip(net.W[:-1], net.b[:-1])):
+        hidden = list(zip(net.W[:-1], net.b[:-1]))
+        for k, (W, b) in enumerate(hidden if upto is None else hidden[:upto]):
             l, u = bounds[k]
             out = []
             for j, (row, bj) in enumerate(zip(W, b)):
@@ -114,6 +118,7 @@ class PhaseLP:
                     continue
                 z = len(lb)
                 out.append(z)
+                self.cols.append(f"z{k}.{j}")
                 lb.append(max(lj, Fraction(0)))
                 ub.append(uj)
                 pre = {}
@@ -122,13 +127,15 @@ class PhaseLP:
                         pre[c] = pre.get(c, 0) + w
                 if lj >= 0:  # z = p
                     rows.append(({**{c: -w for c, w in pre.items()}, z: Fraction(1)}, bj, True))
+                    names.append(f"eq{k}.{j}")
                     continue
                 unstable.append((k, j, z, lj, uj, pre, bj))
             h = out
-        self.live = h  # columns of the last hidden layer
+        self.live = h  # columns of the last hidden layer built
         self.phase, self.zcol, self.pre, self.tri, self._exact_pre = {}, {}, {}, {}, {}
         for k, j, z, lj, uj, pre, bj in unstable:
             a = len(lb)
+            self.cols.append(f"a{k}.{j}")
             self.phase[(k, j)] = a
             self.zcol[(k, j)] = z
             self.tri[(k, j)] = (len(rows) + 1, float(lj), float(uj))  # row of z <= p - l(1-a); z <= u a follows
@@ -140,17 +147,20 @@ class PhaseLP:
             rows.append(({**pre, z: Fraction(-1)}, -bj, False))  # p <= z
             rows.append(({**{c: -w for c, w in pre.items()}, z: Fraction(1), a: -lj}, bj - lj, False))  # z <= p - l(1-a)
             rows.append(({z: Fraction(1), a: -uj}, Fraction(0), False))  # z <= u a
+            names += [f"ge{k}.{j}", f"bm{k}.{j}", f"ua{k}.{j}"]
         self.n = n = len(lb)
-        # objective s (w . z_L + b_out - x_i), exactly
-        (wrow,), (b0,) = net.W[-1], net.b[-1]
         c = [Fraction(0)] * n
-        for w, col in zip(wrow, h):
-            if col is not None:
-                c[col] += piece.s * w
-        c[t] -= piece.s
-        self.c, self.c0 = c, piece.s * b0
+        self.c0 = Fraction(0)
+        if upto is None:  # objective s (w . z_L + b_out - x_i), exactly; a prefix LP only bounds pre-activations
+            (wrow,), (b0,) = net.W[-1], net.b[-1]
+            for w, col in zip(wrow, h):
+                if col is not None:
+                    c[col] += piece.s * w
+            c[t] -= piece.s
+            self.c0 = piece.s * b0
+        self.c = c
         self.lb, self.ub = lb, ub
-        self.rows = rows
+        self.rows, self.rownames, self.cut_of = rows, names, []
         self.ncuts = 0
         self._exact_setup(rows)
         self._float_model(rows)
@@ -216,14 +226,14 @@ class PhaseLP:
 
     def separate(self, v, tol=1e-6, most=None):
         """Violated ideal-formulation cuts (Anderson, Huchette, Ma, Tjandraatmadja, Vielma 2020) at
-        the LP point ``v``: for an unstable ReLU z = relu(w x + b) with inputs in a box and phase a,
+        the LP point ``v`` (returned as ``(row {col: Fraction}, rhs, (layer, neuron))``): for an unstable ReLU z = relu(w x + b) with inputs in a box and phase a,
 
             z <= sum_{i in I} w_i (x_i - L_i (1 - a)) + (b + sum_{i not in I} w_i U_i) a
 
         for every subset I (L_i, U_i the input's bounds that minimise / maximise w_i x_i); I = all
         is the big-M row ``z <= p - l (1 - a)``, I = {} is ``z <= u a``. The most violated I per
         ReLU is found in linear time; each cut is built and checked in exact rationals
-        (:meth:`_valid`) before it is returned. Returns [(row {col: Fraction}, rhs Fraction)]."""
+        (:meth:`_valid`) before it is returned."""
         out = []
         for kj, cols, wf, bf, Lo, Hi in self.cutdata:
             a = v[self.phase[kj]]
@@ -242,7 +252,7 @@ class PhaseLP:
         for _, kj, inI in out[:most]:
             cut = self._exact_cut(kj, inI)
             if self._valid(kj, *cut):
-                cuts.append(cut)
+                cuts.append((*cut, kj))
         return cuts
 
     def _exact_cut(self, kj, inI):
@@ -281,12 +291,15 @@ class PhaseLP:
         return True
 
     def add_cuts(self, cuts):
-        """Append valid rows ``row . v <= rhs`` to the exact and the float model (a warm basis stays)."""
+        """Append valid rows ``(row, rhs, (layer, neuron))`` meaning ``row . v <= rhs`` to the exact and
+        the float model (a warm basis stays)."""
         if not cuts:
             return
-        new = [(row, rhs, False) for row, rhs in cuts]
+        new = [(row, rhs, False) for row, rhs, _ in cuts]
         first = len(self.rows)
         self.rows = self.rows + new
+        self.rownames = self.rownames + [f"cut{len(self.cut_of) + n}" for n in range(len(new))]
+        self.cut_of = self.cut_of + [kj for _, _, kj in cuts]
         self.ncuts += len(new)
         self._exact_setup(self.rows, first)
         starts, idx, val = [], [], []
@@ -297,6 +310,25 @@ class PhaseLP:
         self.h.addRows(len(new), np.full(len(new), -INF), np.array([float(r) for _, r, _ in new]), len(idx),
                        np.array(starts, dtype=np.int32), np.array(idx, dtype=np.int32), np.array(val))
         self.m = len(self.rows)
+
+    def cut_records(self, first: int = 0) -> list:
+        """The cuts from the ``first``-th on, as a certificate writes them: neuron, row by column name, rhs."""
+        base = len(self.rows) - len(self.cut_of)
+        return [{"neuron": f"{k}.{j}", "row": {self.cols[c]: str(v) for c, v in self.rows[base + n][0].items()},
+                 "rhs": str(self.rows[base + n][1])} for n, (k, j) in enumerate(self.cut_of) if n >= first]
+
+    def multipliers(self, y) -> dict:
+        """The exact row multipliers :meth:`bound` uses for the float dual ``y``, by row name, as a
+        certificate writes them: ``{"K": K, "y": {row: n}}`` meaning multiplier n / 2^K."""
+        Y = self._scaled(self.pad(y))
+        return {"K": self.K, "y": {self.rownames[i]: int(v) * self.D[i] for i, v in enumerate(Y) if v}}
+
+    def _scaled(self, y):
+        """``y`` floored onto the grid the exact sums use: row i's multiplier is ``Y_i D_i / 2^K``
+        (inequality multipliers clipped at 0, equality ones free)."""
+        K = self.K
+        return _objs([0 if (not e and yi <= 0) else _floor_scaled(yi, K, D)
+                      for yi, D, e in zip(y.tolist(), self.D, self.eq)])
 
     def pad(self, y):
         """A dual vector of an earlier, shorter model, extended by zeros for the rows added since."""
@@ -327,9 +359,7 @@ class PhaseLP:
         ``with_c=False``: the same sum for c = 0, negative exactly when ``y`` proves the node empty.
         ``obj``: another objective {column: Fraction} (no constant) in place of c."""
         K = self.K
-        y = self.pad(y)
-        Y = _objs([0 if (not e and yi <= 0) else _floor_scaled(yi, K, D)
-                   for yi, D, e in zip(y.tolist(), self.D, self.eq)])
+        Y = self._scaled(self.pad(y))
         lb, ub = self.lb_int, self.ub_int
         if len(self.acols):
             lb, ub = lb.copy(), ub.copy()
@@ -356,37 +386,50 @@ def _up(v: Fraction) -> float:
     return f if Fraction(f) >= v else math.nextafter(f, math.inf)
 
 
-def obbt(piece: Piece, bounds, fixed=(), deadline=None, rounds=3):
-    """Tighter pre-activation bounds, layer by layer, from the piece's big-M LP strengthened by
-    ideal-formulation cuts (:meth:`PhaseLP.separate`) found at each bound's own LP optimum.
+def proved_bounds(piece: Piece, fixed=(), deadline=None, rounds=3, record=False):
+    """The piece's pre-activation bounds, layer by layer, each proved exactly; with ``record``, the
+    proofs a certificate carries. Returns ``(bounds, proofs)`` (``proofs`` None without ``record``).
 
-    Each bound is exact: weak duality recomputed in exact integers from the LP's float dual
-    (:meth:`PhaseLP.bound` with the neuron's pre-activation as objective), then rounded outward
-    to a float. ``fixed``: ((layer, neuron), phase) pairs that hold in the subtree searched; the
-    bounds are then valid in that subtree only. Later layers get interval bounds from the
-    tightened ones before their own turn.
+    Layer k starts from sound interval bounds over layer k - 1's (float, rounded outward). Each
+    unstable neuron's two bounds then come from the big-M LP of layers < k (the *prefix* LP: its
+    rows depend only on bounds already proved), strengthened by ideal-formulation cuts
+    (:meth:`PhaseLP.separate`) found at the bound's own LP optimum, ``rounds`` times per bound.
+    Each LP bound is exact: weak duality recomputed in exact integers from the float dual
+    (:meth:`PhaseLP.bound`), rounded outward to a float. Past the deadline the LPs go on without
+    cuts when ``ROOT_FULL`` (a task started late still gets LP bounds), else stop (the interval
+    bounds stand). ``fixed``: ((layer, neuron), phase) pairs that hold in the subtree searched;
+    the bounds then hold in that subtree only.
+
+    A record per layer: the prefix LP's cuts, and for each bound the LP tightened, its exact
+    multipliers (:meth:`PhaseLP.multipliers`); a bound without one is the interval bound.
     """
     from maxcert.verify.bab import interval_bounds
 
     net = piece.net
-    bounds = [(l.copy(), u.copy()) for l, u in bounds]
     fixd = dict(fixed)
     nofix = [np.zeros(n, dtype=np.int8) for n in net.sizes]
-    for k in range(0 if fixd else 1, len(net.sizes)):
-        lp = PhaseLP(piece, bounds)
+    bounds = interval_bounds(net, piece.lo, piece.hi, nofix)
+    proofs = [] if record else None
+    for k in range(len(net.sizes)):
+        lp = PhaseLP(piece, bounds, upto=k)
         keys = sorted(lp.phase, key=lp.phase.get)
         alo = np.array([float(fixd.get(kj, 0)) for kj in keys])
         ahi = np.array([float(fixd.get(kj, 1)) for kj in keys])
         if len(keys):
             lp.h.changeColsBounds(len(keys), lp.acols, alo, ahi)
-        l, u = bounds[k]
+        l, u = bounds[k][0].copy(), bounds[k][1].copy()
+        proof = {"l": {}, "u": {}}
         for j in range(len(l)):
-            if deadline is not None and time.perf_counter() > deadline:
-                return bounds
-            if not (l[j] < 0 < u[j]) or (k, j) not in lp._exact_pre:
+            late = deadline is not None and time.perf_counter() > deadline
+            if late and not ROOT_FULL:
+                break
+            if not (l[j] < 0 < u[j]):
                 continue
-            pre, _ = lp._exact_pre[(k, j)]
-            bj = Fraction(net.b[k][j])
+            pre = {}
+            for w, c in zip(net.W[k][j], lp.live):
+                if w and c is not None:
+                    pre[c] = pre.get(c, 0) + w
+            bj = net.b[k][j]
             for sg in (1, -1):
                 cost = np.zeros(lp.n)
                 cost[list(pre)] = [-sg * float(w) for w in pre.values()]  # HiGHS minimises
@@ -396,7 +439,7 @@ def obbt(piece: Piece, bounds, fixed=(), deadline=None, rounds=3):
                     if lp.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                         break
                     sol = lp.h.getSolution()
-                    if rnd == rounds:
+                    if rnd == rounds or late or not lp.phase:
                         break
                     cuts = lp.separate(np.asarray(sol.col_value), most=8)
                     if not cuts:
@@ -404,14 +447,43 @@ def obbt(piece: Piece, bounds, fixed=(), deadline=None, rounds=3):
                     lp.add_cuts(cuts)
                 if lp.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                     continue
-                eb = lp.bound(-np.asarray(sol.row_dual), alo, ahi, obj={c: sg * w for c, w in pre.items()})
-                if sg > 0:
-                    u[j] = min(u[j], _up(eb + bj))
+                y = -np.asarray(sol.row_dual)
+                eb = lp.bound(y, alo, ahi, obj={c: sg * w for c, w in pre.items()})
+                if sg > 0 and _up(eb + bj) < u[j]:
+                    u[j] = _up(eb + bj)
+                elif sg < 0 and -_up(eb - bj) > l[j]:
+                    l[j] = -_up(eb - bj)
                 else:
-                    l[j] = max(l[j], -_up(eb - bj))
+                    continue
+                if record:
+                    proof["u" if sg > 0 else "l"][str(j)] = lp.multipliers(y)
         bounds[k] = (l, u)
         bounds = bounds[:k + 1] + interval_bounds(net, piece.lo, piece.hi, nofix, root=bounds)[k + 1:]
-    return bounds
+        if record:
+            proofs.append({"cuts": lp.cut_records(), **proof})
+        if np.any(l > u):
+            break  # proved empty: the later layers need no bounds
+    return bounds, proofs
+
+
+def _nested(tree: dict, nid: int) -> dict:
+    """The recorded search tree from node ``nid`` as nested dicts: ``{"split": "k.j", "1": node, "0": node}``
+    or ``{"leaf": kind, "y": multipliers}`` (kind "dual", "farkas" or "z3"). Iterative: trees are deep."""
+    out: dict = {}
+    stack = [(nid, out)]
+    while stack:
+        n, into = stack.pop()
+        rec = tree[n]
+        if rec[0] == "leaf":
+            into["leaf"] = rec[1]
+            if rec[2] is not None:
+                into["y"] = rec[2]
+            continue
+        into["split"] = rec[1]
+        for ph, child in rec[2].items():
+            into[str(ph)] = {}
+            stack.append((child, into[str(ph)]))
+    return out
 
 
 def _objs(vals) -> np.ndarray:
@@ -461,7 +533,8 @@ def _triangles(lp, keys):
 YIELD_EVERY = 64  # LPs between turns, when several searches share a process (search_group)
 
 
-def search_group(net, dom, tasks, stop_above: bool, deadline=None, max_turns: int | None = None) -> list:
+def search_group(net, dom, tasks, stop_above: bool, deadline=None, max_turns: int | None = None,
+                 record: bool = False) -> list:
     """Several searches of :func:`search_phases` in this process, time-shared: each turn goes to
     the search whose open nodes' largest LP value is highest (an unstarted one first), for
     ``YIELD_EVERY`` LPs. So when time runs out every search has bounded its open nodes, and the
@@ -470,7 +543,7 @@ def search_group(net, dom, tasks, stop_above: bool, deadline=None, max_turns: in
     error found is a lower bound of the sup: nodes bounded below it need no search). Once one
     search finds a point above its threshold in ``stop_above`` mode, the others stop.
     ``max_turns``: a budget in work, not time: after that many turns every search is told to stop
-    (it then bounds its open nodes), as when the deadline comes.
+    (it then bounds its open nodes), as when the deadline comes. ``record``: as in :func:`search_phases`.
 
     Examples
     --------
@@ -482,7 +555,7 @@ def search_group(net, dom, tasks, stop_above: bool, deadline=None, max_turns: in
     >>> [(r["status"], r["T"]) for r in rs]                              # max - |x0 - x1| = min <= 1
     [('closed', Fraction(1, 1)), ('closed', Fraction(1, 1))]
     """
-    gens = [_phases(net, dom, i, s, T, stop_above, deadline, fixed) for i, s, T, fixed in tasks]
+    gens = [_phases(net, dom, i, s, T, stop_above, deadline, fixed, record) for i, s, T, fixed in tasks]
     out, est, cost = [None] * len(gens), [math.inf] * len(gens), [0.0] * len(gens)
     live = list(range(len(gens)))
     shared = None if stop_above else max(t[2] for t in tasks)
@@ -508,14 +581,16 @@ def search_group(net, dom, tasks, stop_above: bool, deadline=None, max_turns: in
     return out
 
 
-def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadline=None, fixed=()):
+def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadline=None, fixed=(), record=False):
     """Branch and bound over ReLU phases on piece (i, s); the same contract as
     :func:`maxcert.verify.bab.search_piece`.
 
     ``fixed``: ((layer, neuron), phase) pairs, phase 1 for ``p >= 0`` and 0 for ``p <= 0``: only
     the subtree with those phases is searched. A ReLU the root bounds find stable needs no fixing,
     or, fixed against its bounds, leaves only points with p = 0, which the other phase's subtree
-    holds: that subtree is then empty.
+    holds: that subtree is then empty. ``record``: the result's ``"proof"`` holds what a certificate
+    file carries (a list of one subtree record: bounds and their proofs, cuts, and the search tree
+    with each leaf's exact multipliers; see :mod:`maxcert.verify.checker`).
 
     Examples
     --------
@@ -527,7 +602,7 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
     >>> r["status"], r["T"], r["witness"]
     ('closed', Fraction(1, 1), [Fraction(1, 1), Fraction(1, 1)])
     """
-    g = _phases(net, dom, i, s, T, stop_above, deadline, fixed)
+    g = _phases(net, dom, i, s, T, stop_above, deadline, fixed, record)
     try:
         while True:
             next(g)
@@ -535,20 +610,28 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
         return e.value
 
 
-def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
+def _phases(net, dom, i, s, T, stop_above, deadline, fixed, record=False):
     """:func:`search_phases` as a generator: every ``YIELD_EVERY`` LPs it yields ``(the largest LP
     value over its open nodes, its threshold, the seconds bounding its open nodes would take)`` and takes
     back a threshold raised elsewhere (error mode), None, or "stop"; it returns the result."""
     piece = Piece(net, dom, i, s)
     stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0, "cuts": 0}
     inc = Incumbent(piece, T)
-    bounds = piece.tighten_root(None if ROOT_FULL else deadline)
+    bounds, bproofs = proved_bounds(piece, fixed, deadline, OBBT, record)
+    tree: dict = {}  # with ``record``: node id -> ("split", neuron, {phase: child id}) or ("leaf", kind, multipliers)
+    lp = None
+
+    def proved(res, **extra):
+        """``res`` with the record of this search: what a certificate holds (verify/checker.py)."""
+        if record:
+            res["proof"] = [{"i": i, "s": s, "fixed": {f"{k}.{j}": int(ph) for (k, j), ph in fixed},
+                             "bounds": [[[str(Fraction(float(v))) for v in side] for side in lu] for lu in bounds],
+                             "bound_proofs": bproofs, "cuts": [] if lp is None else lp.cut_records(),
+                             "tree": _nested(tree, 0) if res["status"] == "closed" and tree else None, **extra}]
+        return res
+
     if any(np.any(l > u) for l, u in bounds):
-        return inc.result("closed", stats)  # the piece is empty
-    if OBBT:
-        bounds = obbt(piece, bounds, fixed, deadline, OBBT)
-        if any(np.any(l > u) for l, u in bounds):
-            return inc.result("closed", stats)  # exact bounds that cross: the piece is empty
+        return proved(inc.result("closed", stats), empty=True)  # exact bounds that cross: the piece is empty
     lp = PhaseLP(piece, bounds)
     keys = sorted(lp.phase, key=lp.phase.get)  # (layer, neuron) of each a, in acols order
     na = len(keys)
@@ -582,12 +665,16 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
         free = (alo == 0) & (ahi == 1)
         return np.where(free & (lo_ >= 0), 1.0, alo), np.where(free & (lo_ < 0) & (up_ <= 0), 0.0, ahi)
 
+    def leaf(nid, kind, y=None):
+        if record:
+            tree[nid] = ("leaf", kind, None if y is None else lp.multipliers(y))
+
     def result(status, current=None):
         if status != "unknown":
             return inc.result(status, stats)
         # a proved bracket: every open node's exact weak-duality bound from its parent's dual
         # (any multipliers give a valid bound once recomputed exactly on the node's own phases)
-        open_nodes = [e[2:] for e in heap] + [n for n in (dive, current) if n is not None]
+        open_nodes = [e[2:5] for e in heap] + [n[:3] for n in (dive, current) if n is not None]
         top, yroot = None, None
         for alo_, ahi_, y_ in open_nodes:
             if y_ is None:  # the root, never solved: one LP gives its duals
@@ -604,8 +691,8 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
         if (k, j) in lp.phase:
             n = keys.index((k, j))
             alo[n] = ahi[n] = ph
-        elif (bounds[k][0][j] >= 0) != bool(ph):  # stable against the fixed phase
-            return result("closed")
+        elif (bounds[k][0][j] >= 0) != bool(ph):  # stable against the fixed phase: only p = 0 is left,
+            return proved(inc.result("closed", stats), degenerate=f"{k}.{j}")  # which the other phase holds
     for _ in range(CUTS):
         if deadline is not None and time.perf_counter() > deadline:
             break
@@ -615,7 +702,8 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
             break
         lp.add_cuts(cuts)
         stats["cuts"] += len(cuts)
-    heap = [(-math.inf, 0, alo, ahi, None)]  # (key, tick, a lower bounds, a upper bounds, the parent's dual)
+    # (key, tick, a lower bounds, a upper bounds, the parent's dual, node id); the tick names the node
+    heap = [(-math.inf, 0, alo, ahi, None, 0)]
     tick = 1
     dive = None  # a child taken straight after its parent: its LP starts from the parent's basis
     dive_key = -math.inf
@@ -635,13 +723,13 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
             if deadline is not None and time.perf_counter() > deadline:
                 return result("unknown")
         if dive is not None:
-            alo, ahi, ypar = dive
+            alo, ahi, ypar, nid = dive
             dive = None
         else:
-            _, _, alo, ahi, ypar = heapq.heappop(heap)
+            _, _, alo, ahi, ypar, nid = heapq.heappop(heap)
         current = (alo, ahi, ypar)
         stats["nodes"] += 1
-        if IMPLY and na and stats["nodes"] > 1:
+        if IMPLY and not record and na and stats["nodes"] > 1:  # a recorded tree keeps its nodes' phases
             nxt = implied(alo, ahi)
             if nxt is None:
                 stats["linear"] += 1
@@ -661,12 +749,16 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
             r = lp.solve(alo, ahi)
             stats["lps"] += 1
         if r[0] == "infeasible":
-            if r[1] is not None and any(lp.bound(sg * r[1], alo, ahi, with_c=False) < 0 for sg in (1, -1)):
+            ray = None if r[1] is None else next((sg * r[1] for sg in (1, -1)
+                                                  if lp.bound(sg * r[1], alo, ahi, with_c=False) < 0), None)
+            if ray is not None:
                 stats["dual"] += 1
+                leaf(nid, "farkas", ray)
                 continue
             res, _ = piece.close(bounds, fixes(alo, ahi), inc.T, min(Z3_SLICE, left() or Z3_SLICE))
             stats["z3"] += 1
             if res == "unsat":
+                leaf(nid, "z3")
                 continue
             r = ("unknown", "infeasible without a proof")
         if r[0] == "unknown":  # HiGHS gave up on this node: z3 decides it, or it is split
@@ -680,12 +772,14 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
                 t_bound[1] += 1
                 stats["dual"] += 1
                 if eb <= inc.T:
+                    leaf(nid, "dual", y)
                     continue
             if inc.better(np.clip(v[:net.d], piece.lo, piece.hi), tf, left()):
                 if stop_above:
                     return result("witness")
                 tf = float(inc.T)
                 if val <= tf + 1e-9 * (1 + abs(tf)) and lp.bound(y, alo, ahi) <= inc.T:
+                    leaf(nid, "dual", y)
                     continue
         free = (alo == 0) & (ahi == 1)
         if v is not None and free.any():
@@ -707,28 +801,31 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed):
             j = int(np.argmax(free))
         else:
             # every phase fixed: the relaxation is the exact linear region, so z3 decides
-            leaf = inc.exact_leaf(bounds, fixes(alo, ahi), None, stats, left())
-            if leaf == "closed":
+            closed = inc.exact_leaf(bounds, fixes(alo, ahi), None, stats, left())
+            if closed == "closed":
+                leaf(nid, "z3")
                 continue
-            if leaf == "unknown":
+            if closed == "unknown":
                 return result("unknown", current)
             if stop_above:
                 return result("witness")
-            heapq.heappush(heap, (-math.inf, tick, alo, ahi, ypar))  # re-check against the raised T
+            heapq.heappush(heap, (-math.inf, tick, alo, ahi, ypar, nid))  # re-check against the raised T
             tick += 1
             continue
         key = -val
         ychild = y if v is not None else ypar  # the duals that bound the children if time runs out
         first = 1 if v is None or v[lp.acols[j]] >= 0.5 else 0  # the child holding the LP point
+        if record:
+            tree[nid] = ("split", "%d.%d" % keys[j], {first: tick, 1 - first: tick + 1})
         for ph in (first, 1 - first):
             lo, hi = alo.copy(), ahi.copy()
             lo[j] = hi[j] = ph
             if dive is None and DIVE:
-                dive, dive_key = (lo, hi, ychild), key
+                dive, dive_key = (lo, hi, ychild, tick), key
             else:
-                heapq.heappush(heap, (key, tick, lo, hi, ychild))
-                tick += 1
-    return result("closed")
+                heapq.heappush(heap, (key, tick, lo, hi, ychild, tick))
+            tick += 1
+    return proved(result("closed"))
 
 
 _levers_from_env()
