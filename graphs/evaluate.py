@@ -7,7 +7,6 @@ Every function takes a validated network (see :mod:`maxcert.graphs.schema`). Hid
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -159,34 +158,7 @@ class Layers:
     weights: list
     biases: list
     _sparse: tuple | None = field(default=None, init=False, repr=False, compare=False)
-    _ints: list | None = field(default=None, init=False, repr=False, compare=False)
-
-    def exact(self, x) -> list:
-        """Exact evaluation at one point: every layer is an integer matrix product over one
-        common denominator, instead of a Fraction sum (with its gcd) per weight.
-
-        Examples
-        --------
-        >>> from maxcert.graphs.generators import tree_network
-        >>> compile_layers(tree_network(3)).exact([Fraction(1, 3), 2, -5])
-        [Fraction(2, 1)]
-        """
-        if self._ints is None:  # each layer as (W_int, b_int, den): W = W_int / den, b = b_int / den
-            self._ints = []
-            for W, b in zip(self.weights, self.biases):
-                den = math.lcm(1, *(v.denominator for row in W for v in row), *(v.denominator for v in b))
-                Wi = np.array([[int(v * den) for v in row] for row in W], dtype=object).reshape(len(W), -1)
-                self._ints.append((Wi, np.array([int(v * den) for v in b], dtype=object), den))
-        x = [Fraction(v) for v in x]
-        H = math.lcm(1, *(v.denominator for v in x))
-        h = np.array([int(v * H) for v in x], dtype=object)  # the layer's values times H
-        zero = np.array(0, dtype=object)
-        for n, (Wi, bi, den) in enumerate(self._ints):
-            h = Wi @ h + bi * H
-            H *= den
-            if n < len(self._ints) - 1:
-                h = np.where(h > 0, h, zero)
-        return [Fraction(int(v), H) for v in h]
+    _ints: list | None = field(default=None, init=False, repr=False, compare=False)  # maxcert.verify.exact.forward's cache
 
     def to_sparse(self):
         """The layers as scipy CSR matrices (numpy arrays where dense) and float64 bias vectors

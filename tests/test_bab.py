@@ -12,6 +12,7 @@ from maxcert.graphs.evaluate import from_layers
 from maxcert.verify import bab
 from maxcert.verify.certify import CertifyError, certify, exact_error, worst_case_error
 from maxcert.verify.domains import UNIT
+from maxcert.verify.exact import float_box
 
 # -- branch and bound ----------------------------------------------------------------------------
 
@@ -71,7 +72,7 @@ def test_exact_dual_bound_is_an_upper_bound_of_the_exact_lp():
         piece.tighten_root()
         fix = [np.zeros(n, np.int8) for n in net.sizes]
         box = ([Fraction(0)] * net.d, [Fraction(1)] * net.d)
-        fbox = bab._float_box(box)
+        fbox = float_box(box)
         bounds = bab.interval_bounds(net, *fbox, fix, root=piece.root)
         rel = piece.relaxation(bounds, fix, box=fbox)
         _val, _, safe, duals = piece.solve(piece.c, rel)

@@ -104,12 +104,158 @@ def test_the_checker_imports_no_solver_and_no_search():
     assert len(src.splitlines()) < 500
 
 
+def test_benchmark_model_rechecked_leaf_by_leaf(tmp_path, run_cli):
+    """max_d4_16: branch and bound's record (bounds, cuts, split tree, exact multipliers) re-verified."""
+    from pathlib import Path
+
+    model = Path(__file__).resolve().parents[1] / "benchmarks" / "models" / "max_d4_16.onnx"
+    out, cert = _cert(run_cli, tmp_path, "error", model)
+    assert cert["proof"]["route"] == "bab" and len(cert["proof"]["bab"]["layers"]) == 1
+    code, text, _ = run_cli("check", out, "--model", model)
+    assert code == 0 and "branch and bound: 5 pieces" in text and "dual" in text
+
+
+# -- branch and bound records, tampered with ---------------------------------------------------
+
+def _random_net(seed=3, d=3, widths=(5, 5)):
+    """A small random ReLU network with dyadic weights: its exact error needs a real search."""
+    import numpy as np
+
+    from maxcert.graphs.evaluate import from_layers
+
+    rng = np.random.default_rng(seed)
+    Ws, bs, n = [], [], d
+    for w in widths + (1,):
+        Ws.append([[Fraction(int(v), 4) for v in rng.integers(-4, 5, size=n)] for _ in range(w)])
+        bs.append([Fraction(int(v), 8) for v in rng.integers(-4, 5, size=w)])
+        n = w
+    return from_layers(Ws, bs)
+
+
+@pytest.fixture(scope="module")
+def bab_cert():
+    from maxcert.verify.certificates import certificate_file
+    from maxcert.verify.certify import worst_case_error
+
+    G = _random_net()
+    cert = worst_case_error(G, strategy="bab", jobs=1, record=True)
+    assert cert.status == "COMPUTED" and cert.bab_proof is not None
+    return G, json.loads(json.dumps(certificate_file(cert, G)))
+
+
+def _check(G, cert):
+    from maxcert.verify import checker
+
+    return checker.check_certificate(json.loads(json.dumps(cert)), G)
+
+
+def _nodes(tree):
+    """Every node of a recorded search tree, parents first."""
+    out, stack = [], [tree]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        stack += [n[k] for k in ("0", "1") if k in n]
+    return out
+
+
+def _first(cert, test):
+    return next(n for sub in cert["proof"]["bab"]["pieces"] if sub.get("tree")
+                for n in _nodes(sub["tree"]) if test(n))
+
+
+def test_a_bab_record_is_valid_and_every_tampering_named(bab_cert):
+    from maxcert.verify.checker import Invalid
+
+    G, cert = bab_cert
+    parts = _check(G, cert)
+    assert "cover the domain" in parts[-1] and "dual" in parts[-1]
+
+    def rejected(change, match):
+        c = json.loads(json.dumps(cert))
+        change(c)
+        with pytest.raises(Invalid, match=match):
+            _check(G, c)
+
+    def dual_leaf(c):
+        return _first(c, lambda n: n.get("leaf") == "dual" and n["y"]["y"])
+
+    # a multiplier of an inequality row made negative: weak duality no longer holds
+    def negative(c):
+        y = dual_leaf(c)["y"]["y"]
+        row = next(r for r in y if not r.startswith("eq"))
+        y[row] = -abs(y[row]) - 1
+    rejected(negative, "negative multiplier")
+    # every dual leaf's multipliers zeroed: what is left is the objective's box bound, above the value
+    def zeroed(c):
+        for sub in c["proof"]["bab"]["pieces"]:
+            for node in _nodes(sub["tree"]) if sub.get("tree") else ():
+                if node.get("leaf") == "dual":
+                    node["y"]["y"] = {}
+    rejected(zeroed, "dual bound .* exceeds")
+    # a multiplier on a row the LP does not have
+    rejected(lambda c: dual_leaf(c)["y"]["y"].update({"cut999": 1}), "no row of its LP")
+
+    # a dropped leaf: a split with one child left is a gap in the tree
+    def drop(c):
+        split = _first(c, lambda n: "split" in n)
+        del split["0"]
+    rejected(drop, "lacks its child .* a gap")
+
+    # a split on a phase its parent already fixed: the children do not cover a free phase
+    def resplit(c):
+        parent = _first(c, lambda n: "split" in n and "split" in n["1"])
+        parent["1"]["split"] = parent["split"]
+    rejected(resplit, "no free phase there")
+
+    # a claimed pre-activation bound tighter than any proof of it
+    def tighter(c):
+        sub = c["proof"]["bab"]["pieces"][0]
+        l, u = (Fraction(v) for v in (sub["bounds"][0][0][0], sub["bounds"][0][1][0]))
+        sub["bounds"][0][1][0] = str((l + u) / 2)
+    rejected(tighter, "bound of neuron 0.0: claimed")
+
+    # a piece left out: the pieces no longer cover the domain
+    rejected(lambda c: c["proof"]["bab"]["pieces"].pop(), "do not cover the domain")
+
+    # a lower value: the leaves' exact bounds exceed it (the witness's value is checked first)
+    def lower(c):
+        v = Fraction(c["verdict"]["value"]) - Fraction(1, 10 ** 6)
+        c["verdict"]["value"] = c["verdict"]["error_at_witness"] = str(v)
+    rejected(lower, "witness: its exact error")
+
+    # a cut made stronger than the ReLU allows
+    def cut(c):
+        sub = next(s for s in c["proof"]["bab"]["pieces"] if s["cuts"])
+        sub["cuts"][0]["rhs"] = str(Fraction(sub["cuts"][0]["rhs"]) - 1)
+    if any(s["cuts"] for s in cert["proof"]["bab"]["pieces"]):
+        rejected(cut, "not valid in phase")
+
+
+def test_a_certified_bound_below_the_error_fails_at_a_leaf(bab_cert):
+    """The record of a CERTIFIED search at eps re-checked against a lower eps: a leaf's exact bound exceeds it."""
+    from maxcert.verify.certificates import certificate_file
+    from maxcert.verify.certify import certify
+    from maxcert.verify.checker import Invalid
+
+    G, computed = bab_cert
+    value = Fraction(computed["verdict"]["value"])
+    cert = certify(G, value, strategy="bab", jobs=1, record=True)
+    assert cert.status == "CERTIFIED"
+    rec = json.loads(json.dumps(certificate_file(cert, G, value)))
+    assert "cover the domain" in _check(G, rec)[-1]
+    rec["property"]["eps"] = str(value - Fraction(1, 100))
+    with pytest.raises(Invalid, match="exceeds|unsat|z3 finds"):
+        _check(G, rec)
+
+
 @pytest.mark.slow  # the plain query on a trained network: about 12 s
-def test_branch_and_bound_verdict_rechecked_by_the_plain_query(tmp_path, run_cli):
+def test_branch_and_bound_verdict_without_its_record_rechecked_by_the_plain_query(tmp_path, run_cli):
     from pathlib import Path
 
     model = Path(__file__).resolve().parents[1] / "benchmarks" / "models" / "max_d4_16.onnx"
     out, cert = _cert(run_cli, tmp_path, "error", model)
     assert cert["proof"]["route"] == "bab"
-    code, text, _ = run_cli("check", out, "--model", model)
+    del cert["proof"]["bab"]  # as for a network that is not strictly layered
+    code, text, _ = run_cli("check", _write(tmp_path / "plain.json", cert), "--model", model)
     assert code == 0 and "route bab re-proved by it" in text

@@ -39,6 +39,7 @@ from scipy.sparse import csc_matrix, csr_matrix, vstack
 from maxcert.graphs.evaluate import compile_layers
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import q
+from maxcert.verify.exact import dual_bound, float_box, forward, grid_outward
 from maxcert.verify.linear_bounds import (
     ExactNet,
     U,
@@ -62,7 +63,7 @@ class Net:
     """A strictly layered network: exact weights for z3, float64 copies for bounds and LPs."""
 
     def __init__(self, G):
-        L = compile_layers(G)
+        self.layers = L = compile_layers(G)
         self.W = [[list(r) for r in W] for W in L.weights]  # Fractions
         self.b = [list(b) for b in L.biases]
         self.Wf, self.bf = L.to_numpy()
@@ -79,13 +80,8 @@ class Net:
         return float((self.Wf[-1] @ h + self.bf[-1])[0])
 
     def exact_forward(self, x):
-        h = [Fraction(v) for v in x]
-        pre = []
-        for W, b in zip(self.W[:-1], self.b[:-1]):
-            p = [sum((w * v for w, v in zip(row, h)), bi) for row, bi in zip(W, b)]
-            pre.append(p)
-            h = [max(v, Fraction(0)) for v in p]
-        (y,) = [sum((w * v for w, v in zip(row, h)), bi) for row, bi in zip(self.W[-1], self.b[-1])]
+        """``(N(x), pre-activations per hidden layer)`` exactly (:func:`maxcert.verify.exact.forward`)."""
+        (y,), pre = forward(self.layers, x, pre=True)
         return y, pre
 
 
@@ -316,90 +312,58 @@ class Piece:
         return A_ub, np.array(bu), A_eq, np.array(be), lb, ub, (mu, me)
 
     def exact_bound(self, bounds, fix, box, y_ub, y_eq, meta) -> Fraction | None:
-        """An upper bound of the objective over the node, by weak duality in exact rationals.
-
-        For the float dual ``y`` (taken as exact rationals, y_ub clipped at 0) and every point v of
-        the exactly rebuilt relaxation: ``c v = y A v + r v <= y b + sum_j max(r_j lb_j, r_j ub_j)``
-        with ``r = c - A^T y``. Returns None when a triangle slope fails its exact validity check.
-        """
+        """An upper bound of the objective over the node: :func:`maxcert.verify.exact.dual_bound`
+        on the relaxation's rows rebuilt in exact rationals, with the float dual taken as exact
+        multipliers. Returns None when a triangle slope fails its exact validity check."""
         net, d = self.net, self.net.d
-        F0 = Fraction(0)
-        r = {}  # variable index -> coefficient of c - A^T y, sparse
+        rows = []
 
-        def sub(v, a):
-            if a:
-                r[v] = r.get(v, F0) - a
-        alpha = [{} for _ in net.sizes]  # per layer: neuron -> multiplier of its row P_j h + b
-        rhs = F0
-        mu, me = meta
-        for yv, m in zip(y_ub, mu):
+        def pre(k, j):  # the row W_j h of layer k over the variables of the layer it reads
+            return {self.prev[k] + t: w for t, w in enumerate(net.W[k][j]) if w}
+
+        for yv, m in zip(y_ub, meta[0]):
             y = Fraction(max(float(yv), 0.0))
             if y == 0:
                 continue
-            if m[0] == "piece":
-                sub(m[1], y)
-                sub(self.t, -y)
+            if m[0] == "piece":  # x_k - t <= 0
+                rows.append((y, {m[1]: 1, self.t: -1}, Fraction(0), False))
                 continue
             k, j = m[1], m[2]
-            a = alpha[k]
-            if m[0] == "le0":  # P h + b <= 0
-                a[j] = a.get(j, F0) + y
-            elif m[0] == "pz":  # P h + b - z <= 0
-                a[j] = a.get(j, F0) + y
-                sub(self.offsets[k] + j, -y)
-            else:  # z - kk (P h + b) <= -kk l
+            bj, z = net.b[k][j], self.offsets[k] + j
+            if m[0] == "le0":  # W h <= -b
+                rows.append((y, pre(k, j), -bj, False))
+            elif m[0] == "pz":  # W h - z <= -b
+                rows.append((y, {**pre(k, j), z: -1}, -bj, False))
+            else:  # z - kk W h <= kk (b - l): valid when kk >= u / (u - l)
                 kk = Fraction(m[3])
                 l, u = Fraction(float(bounds[k][0][j])), Fraction(float(bounds[k][1][j]))
                 if kk * (u - l) < u:
                     return None
-                a[j] = a.get(j, F0) - kk * y
-                sub(self.offsets[k] + j, y)
-                rhs += -kk * l * y
-        for yv, m in zip(y_eq, me):
+                rows.append((y, {**{c: -kk * w for c, w in pre(k, j).items()}, z: 1}, kk * (bj - l), False))
+        for yv, m in zip(y_eq, meta[1]):  # W h - z = -b
             y = Fraction(float(yv))
             if y:
                 k, j = m[1], m[2]
-                alpha[k][j] = alpha[k].get(j, F0) + y
-                sub(self.offsets[k] + j, -y)
-        # sum_j alpha_j (W_j h + b_j): the rows' constant parts move to the right-hand side
-        for k, a in enumerate(alpha):
-            W, b = net.W[k], net.b[k]
-            base = self.prev[k]
-            for j, aj in a.items():
-                if not aj:
-                    continue
-                rhs -= aj * b[j]
-                for t, w in enumerate(W[j]):
-                    if w:
-                        sub(base + t, aj * w)
-        # c: s * (W_out z_L + b_out - x_i)
+                rows.append((y, {**pre(k, j), self.offsets[k] + j: -1}, -net.b[k][j], True))
+        # c: s * (W_out z_L + b_out - t)
         (row,), (b0,) = net.W[-1], net.b[-1]
-        cvec = {self.t: Fraction(-self.s)}
         base = self.offsets[-1] if net.sizes else 0
-        for t, w in enumerate(row):
-            if w:
-                cvec[base + t] = cvec.get(base + t, F0) + self.s * w
-        for v, cv in cvec.items():
-            r[v] = r.get(v, F0) + cv
-        total = rhs + self.s * b0
-        lo_x, hi_x = box
-        for v, rv in r.items():
-            if not rv:
-                continue
+        c = {base + t: self.s * w for t, w in enumerate(row) if w}
+        c[self.t] = c.get(self.t, 0) - self.s
+
+        def col_box(v):
             if v < d:
-                lo, hi = lo_x[v], hi_x[v]
-            elif self.i is None and v == self.t:
-                lo, hi = self.dom.lo, self.dom.hi
-            else:
-                k = next(kk for kk in range(len(net.sizes) - 1, -1, -1) if v >= self.offsets[kk])
-                j = v - self.offsets[k]
-                lf, uf, f = float(bounds[k][0][j]), float(bounds[k][1][j]), fix[k][j]
-                if f < 0 or uf <= 0:
-                    continue  # z = 0
-                hi = Fraction(max(uf, 0.0))
-                lo = Fraction(max(lf, 0.0)) if (f > 0 or lf >= 0) else F0
-            total += rv * hi if rv > 0 else rv * lo
-        return total
+                return box[0][v], box[1][v]
+            if self.i is None and v == self.t:
+                return self.dom.lo, self.dom.hi
+            k = next(kk for kk in range(len(net.sizes) - 1, -1, -1) if v >= self.offsets[kk])
+            j = v - self.offsets[k]
+            lf, uf, f = float(bounds[k][0][j]), float(bounds[k][1][j]), fix[k][j]
+            if f < 0 or uf <= 0:
+                return Fraction(0), Fraction(0)  # z = 0
+            return (Fraction(max(lf, 0.0)) if (f > 0 or lf >= 0) else Fraction(0)), Fraction(max(uf, 0.0))
+
+        return dual_bound(rows, c, col_box) + self.s * b0
 
     def solve(self, c, rel, lp=None):
         """Float LP: max c v over the relaxation. Returns (value, v, safe upper bound, duals) or None.
@@ -501,7 +465,7 @@ class Piece:
                     elif f[j] > 0 or l[j] >= 0:
                         s.add(z == p, p >= 0)
                     else:
-                        lq, uq = _outward(l[j], u[j])
+                        lq, uq = grid_outward(l[j], u[j])
                         s.add(z * q(uq - lq) <= q(uq) * (p - q(lq)))  # triangle, valid for p in [l, u]
             s.add(self.obj > q(T))
             if timeout is not None:
@@ -535,12 +499,6 @@ class Piece:
         m = opt.model()
         from maxcert.verify.solvers import to_fraction
         return [to_fraction(m.eval(v, model_completion=True)) for v in self.x]
-
-
-def _outward(l: float, u: float, bits: int = 16):
-    """``[l, u]`` widened to a grid of 2^-bits: still sound, and z3's rationals stay short."""
-    g = 1 << bits
-    return Fraction(int(np.floor(l * g)), g), Fraction(int(np.ceil(u * g)), g)
 
 
 def safe_max(c, rel, y_ub, y_eq, inexact=True, T=None) -> float:
@@ -621,13 +579,6 @@ class Incumbent:
         return {"status": status, "best": self.best, "witness": self.witness, "T": self.T, "upper": upper, **stats}
 
 
-def _float_box(box):
-    """Float bounds containing the exact box (rounded outward)."""
-    lo = np.array([float(v) for v in box[0]])
-    hi = np.array([float(v) for v in box[1]])
-    return np.nextafter(lo, -np.inf), np.nextafter(hi, np.inf)
-
-
 def _children(fix, box, choice):
     """Two nodes covering the parent: a ReLU phase (p >= 0 | p <= 0) or halves of an input side."""
     kind, k, j = choice
@@ -687,7 +638,7 @@ def _split_input(net, bounds, box, fbox, lo0, hi0):
 
 def _propagate_batch(net: Net, batch, i: int, s: int):
     """:func:`propagate_many` over heap entries ``(key, tick, fix, box, prior)``."""
-    boxes = [_float_box(e[3]) for e in batch]
+    boxes = [float_box(e[3]) for e in batch]
     lo, hi = np.array([b[0] for b in boxes]), np.array([b[1] for b in boxes])
     fix = [np.array([e[2][k] for e in batch]) for k in range(len(net.sizes))]
     prior = None
@@ -765,7 +716,7 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
             if deadline is not None and time.perf_counter() > deadline:
                 return result("unknown", batch[j:])
             stats["nodes"] += 1
-            fbox = _float_box(box)
+            fbox = float_box(box)
             nb = nbs.node(j)
             if nb.x is None:
                 continue  # empty: the box misses the piece, or a fixed phase contradicts sound bounds

@@ -20,9 +20,9 @@ import networkx as nx
 import numpy as np
 
 from maxcert.errors import MaxcertError
-from maxcert.graphs.evaluate import evaluate_exact
+from maxcert.graphs.evaluate import compile_layers
 from maxcert.graphs.schema import input_nodes, output_nodes, to_fraction, validate
-from maxcert.verify import lifting, solvers
+from maxcert.verify import exact, lifting, solvers
 from maxcert.verify.certificates import (
     CERTIFIED,
     COMPUTED,
@@ -60,9 +60,7 @@ def exact_error(G: nx.DiGraph, x: Sequence[Rational], layers: Layers | None = No
     >>> exact_error(approximator(2, {0: Fraction(1, 4), 1: 1}), [1, 0])  # 1/4 + 1/2 vs 1
     Fraction(1, 4)
     """
-    x = [to_fraction(v) for v in x]
-    (y,) = evaluate_exact(G, x) if layers is None else layers.exact(x)
-    return abs(y - max(x if window is None else [x[i] for i in window]))
+    return exact.error(compile_layers(G) if layers is None else layers, [to_fraction(v) for v in x], window)
 
 
 def _prepare(G, domain, d=None):
@@ -502,7 +500,7 @@ def _region_search(G, enc: Encoding, cert, t0, deadline, best, best_x) -> Certif
                          lower_bound=best)
         x = _witness(res, enc)
         region = enc.domain_constraints() + region_of(enc, x)
-        sign = 1 if evaluate_exact(G, x)[0] >= max(x[i] for i in W) else -1
+        sign = 1 if exact.forward(compile_layers(G), x)[0] >= max(x[i] for i in W) else -1
         lp = solvers.maximize(region, sign * (enc.out - enc.t), enc.x, _left(deadline))
         cert.queries += 1
         if lp.status == "unbounded":

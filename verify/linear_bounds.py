@@ -18,11 +18,12 @@ Two evaluations of the same back-substitution:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+
+from maxcert.verify.exact import lcm_den, round_up_bits
 
 U = 2.0 ** -53  # unit roundoff of float64
 
@@ -123,12 +124,6 @@ def narrow(l, u, prior, f):
 SLOPE_BITS = 24  # significant bits of a chord slope (a larger slope is still a valid chord)
 
 
-def _round_up(v: np.ndarray, bits: int) -> np.ndarray:
-    """Nonnegative floats rounded up to ``bits`` significant bits (every step exact in float64)."""
-    m, e = np.frexp(v)
-    return np.ldexp(np.ceil(np.ldexp(m, bits)), e - bits)
-
-
 def _relax(l, u, f) -> Relax:
     dead = (f < 0) | (u <= 0)
     active = ~dead & ((f > 0) | (l >= 0))
@@ -136,7 +131,7 @@ def _relax(l, u, f) -> Relax:
     den = np.where(cross, u - l, 1.0)
     # rounded up twice: at least u / (u - l) whatever the rounding of the quotient; then up to
     # SLOPE_BITS significant bits, which keeps the integers of the exact replay short
-    su = np.where(cross, _round_up(np.nextafter(np.nextafter(u / den, np.inf), np.inf), SLOPE_BITS), 0.0)
+    su = np.where(cross, round_up_bits(np.nextafter(np.nextafter(u / den, np.inf), np.inf), SLOPE_BITS), 0.0)
     al = np.where(cross, (u > -l).astype(float), 0.0)
     return Relax(l, u, dead, active, cross, su, al)
 
@@ -258,8 +253,8 @@ class ExactNet:
     def __init__(self, net):
         self.W, self.wden, self.b, self.bden = [], [], [], []
         for W, b in zip(net.W, net.b):
-            wden = math.lcm(1, *(w.denominator for row in W for w in row))
-            bden = math.lcm(1, *(v.denominator for v in b))
+            wden = lcm_den(w for row in W for w in row)
+            bden = lcm_den(b)
             self.W.append(np.array([[int(w * wden) for w in row] for row in W], dtype=object))
             self.b.append(np.array([int(v * bden) for v in b], dtype=object))
             self.wden.append(wden)
@@ -394,7 +389,7 @@ def exact_upper_many(net, ex: ExactNet, boxes: list, i: int, s: int, relax: list
         # lam = scale * g - s e_i over scale's denominator; the box as integers over one denominator
         lam = [int(v) * scale.numerator for v in row]
         lam[i] -= s * scale.denominator
-        D = math.lcm(*(Fraction(v).denominator for side in (blo, bhi) for v in side))
+        D = lcm_den(v for side in (blo, bhi) for v in side)
         m = input_max_exact(lam, 0, [int(v * D) for v in blo], [int(v * D) for v in bhi], i)
         out.append(None if m is None else Fraction(m, scale.denominator * D) + c)
     return out

@@ -40,6 +40,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 
 from maxcert.verify.bab import Z3_SLICE, Incumbent, Piece, _highs, highs_model
+from maxcert.verify.exact import ExactRows, up
 from maxcert.verify.linear_bounds import propagate
 
 INF = highspy.kHighsInf
@@ -67,24 +68,7 @@ def _levers_from_env():
         globals()[k] = v
 
 
-def _lcm_den(vals) -> int:
-    D = 1
-    for v in vals:
-        D = math.lcm(D, v.denominator)
-    return D
-
-
-def _floor_scaled(v: float, shift: int, D: int) -> int:
-    """floor(v * 2^shift / D) for a float v, in exact integers."""
-    if v == 0.0 or not math.isfinite(v):
-        return 0
-    m, e = math.frexp(v)
-    M, e = int(m * (1 << 53)), e - 53
-    s = e + shift
-    return ((M << s) if s >= 0 else Fraction(M, 1 << -s)) // D
-
-
-class PhaseLP:
+class PhaseLP(ExactRows):
     """The piece's big-M LP: exact rows (integers per row) and their float copy inside HiGHS.
 
     Columns: the inputs x (then t, for the whole-box piece), then one z per live neuron (layer by layer), then one a per unstable
@@ -166,39 +150,6 @@ class PhaseLP:
         self._float_model(rows)
         self._cut_setup()
 
-    def _exact_setup(self, rows, first=0):
-        """Integer rows (each scaled by its common denominator) stored by column. ``first``: the
-        rows before it are already converted (added cuts convert only the new rows)."""
-        if first == 0:
-            self._D, self._eq, self._b, self._nr, self._nc, self._nv = [], [], [], [], [], []
-        for i, (r, rhs, e) in enumerate(rows[first:], first):
-            D = _lcm_den(list(r.values()) + [rhs])
-            self._D.append(D)
-            self._eq.append(e)
-            self._b.append(int(rhs * D))
-            for col, v in r.items():
-                if v:
-                    self._nr.append(i)
-                    self._nc.append(col)
-                    self._nv.append(int(v * D))
-        self.D, self.eq = self._D, self._eq
-        # column-wise nonzeros as object arrays: exact integer products in numpy's C loops
-        nc = np.array(self._nc, dtype=np.int64)
-        order = np.argsort(nc, kind="stable")
-        self.nz_row = np.array(self._nr, dtype=np.int64)[order]
-        self.nz_val = _objs(self._nv)[order]
-        counts = np.bincount(nc, minlength=self.n)
-        self.empty = counts == 0
-        # reduceat needs every start inside the array; an empty column's sum is zeroed afterwards
-        self.starts = np.minimum(np.concatenate([[0], np.cumsum(counts)[:-1]]), max(len(self.nz_row) - 1, 0)).astype(np.int64)
-        self.K = 64 + max(D.bit_length() for D in self.D)
-        self.cD = _lcm_den(self.c)
-        self.c_int = _objs([int(v * self.cD) << self.K for v in self.c])
-        self.Lden = _lcm_den(self.lb + self.ub)
-        self.lb_int = _objs([int(v * self.Lden) for v in self.lb])
-        self.ub_int = _objs([int(v * self.Lden) for v in self.ub])
-        self.b_int = _objs(self._b)
-
     def _float_model(self, rows):
         m = len(rows)
         ri = [i for i, (r, _, _) in enumerate(rows) for _ in r]
@@ -226,7 +177,8 @@ class PhaseLP:
 
     def separate(self, v, tol=1e-6, most=None):
         """Violated ideal-formulation cuts (Anderson, Huchette, Ma, Tjandraatmadja, Vielma 2020) at
-        the LP point ``v`` (returned as ``(row {col: Fraction}, rhs, (layer, neuron))``): for an unstable ReLU z = relu(w x + b) with inputs in a box and phase a,
+        the LP point ``v``, each as ``(row {col: Fraction}, rhs, (layer, neuron))``: for an unstable
+        ReLU z = relu(w x + b) with inputs in a box and phase a,
 
             z <= sum_{i in I} w_i (x_i - L_i (1 - a)) + (b + sum_{i not in I} w_i U_i) a
 
@@ -317,23 +269,6 @@ class PhaseLP:
         return [{"neuron": f"{k}.{j}", "row": {self.cols[c]: str(v) for c, v in self.rows[base + n][0].items()},
                  "rhs": str(self.rows[base + n][1])} for n, (k, j) in enumerate(self.cut_of) if n >= first]
 
-    def multipliers(self, y) -> dict:
-        """The exact row multipliers :meth:`bound` uses for the float dual ``y``, by row name, as a
-        certificate writes them: ``{"K": K, "y": {row: n}}`` meaning multiplier n / 2^K."""
-        Y = self._scaled(self.pad(y))
-        return {"K": self.K, "y": {self.rownames[i]: int(v) * self.D[i] for i, v in enumerate(Y) if v}}
-
-    def _scaled(self, y):
-        """``y`` floored onto the grid the exact sums use: row i's multiplier is ``Y_i D_i / 2^K``
-        (inequality multipliers clipped at 0, equality ones free)."""
-        K = self.K
-        return _objs([0 if (not e and yi <= 0) else _floor_scaled(yi, K, D)
-                      for yi, D, e in zip(y.tolist(), self.D, self.eq)])
-
-    def pad(self, y):
-        """A dual vector of an earlier, shorter model, extended by zeros for the rows added since."""
-        return y if y is None or len(y) == self.m else np.concatenate([y, np.zeros(self.m - len(y))])
-
     def solve(self, alo, ahi):
         """Float LP with the a's bounded by ``alo``/``ahi`` (in the order of ``acols``).
 
@@ -352,39 +287,6 @@ class PhaseLP:
             _, has_ray, ray = h.getDualRay()
             return "infeasible", np.asarray(ray) if has_ray else None
         return "unknown", h.modelStatusToString(st)
-
-    def bound(self, y, alo, ahi, with_c=True, obj=None) -> Fraction | None:
-        """Exact ``max c v + c0`` bound over the node from any row multipliers ``y`` (weak
-        duality; inequality multipliers are clipped at 0, equality ones are free). With
-        ``with_c=False``: the same sum for c = 0, negative exactly when ``y`` proves the node empty.
-        ``obj``: another objective {column: Fraction} (no constant) in place of c."""
-        K = self.K
-        Y = self._scaled(self.pad(y))
-        lb, ub = self.lb_int, self.ub_int
-        if len(self.acols):
-            lb, ub = lb.copy(), ub.copy()
-            L = self.Lden
-            lb[self.acols] = _objs([L if v else 0 for v in alo.tolist()])
-            ub[self.acols] = _objs([L if v else 0 for v in ahi.tolist()])
-        S = np.add.reduceat(self.nz_val * Y[self.nz_row], self.starts) if len(self.nz_row) else _objs([0] * self.n)
-        S[self.empty] = 0
-        cD, c_int = (self.cD, self.c_int) if with_c else (1, 0)
-        if obj is not None:
-            cD, c_int = _lcm_den(obj.values()), _objs([0] * self.n)
-            for col, v in obj.items():
-                c_int[col] = int(v * cD) << K
-            with_c = False
-        R = c_int - cD * S
-        total = cD * self.Lden * int((self.b_int * Y).sum()) + int(np.where(R > 0, R * ub, R * lb).sum())
-        out = Fraction(total, (cD << K) * self.Lden)
-        return out + self.c0 if with_c else out
-
-
-def _up(v: Fraction) -> float:
-    """The least float >= v."""
-    f = float(v)
-    return f if Fraction(f) >= v else math.nextafter(f, math.inf)
-
 
 def proved_bounds(piece: Piece, fixed=(), deadline=None, rounds=3, record=False):
     """The piece's pre-activation bounds, layer by layer, each proved exactly; with ``record``, the
@@ -449,10 +351,10 @@ def proved_bounds(piece: Piece, fixed=(), deadline=None, rounds=3, record=False)
                     continue
                 y = -np.asarray(sol.row_dual)
                 eb = lp.bound(y, alo, ahi, obj={c: sg * w for c, w in pre.items()})
-                if sg > 0 and _up(eb + bj) < u[j]:
-                    u[j] = _up(eb + bj)
-                elif sg < 0 and -_up(eb - bj) > l[j]:
-                    l[j] = -_up(eb - bj)
+                if sg > 0 and up(eb + bj) < u[j]:
+                    u[j] = up(eb + bj)
+                elif sg < 0 and -up(eb - bj) > l[j]:
+                    l[j] = -up(eb - bj)
                 else:
                     continue
                 if record:
@@ -484,13 +386,6 @@ def _nested(tree: dict, nid: int) -> dict:
             into[str(ph)] = {}
             stack.append((child, into[str(ph)]))
     return out
-
-
-def _objs(vals) -> np.ndarray:
-    """A 1-d object array of Python ints (np.array would guess a 2-d or an int64 array)."""
-    a = np.empty(len(vals), dtype=object)
-    a[:] = vals
-    return a
 
 
 def root_branches(net, dom, i, s: int, m: int) -> list:

@@ -27,7 +27,7 @@ from fractions import Fraction
 import networkx as nx
 import numpy as np
 
-from maxcert.graphs.evaluate import evaluate_exact
+from maxcert.graphs.evaluate import compile_layers
 from maxcert.graphs.schema import input_nodes, to_fraction
 from maxcert.verify import lifting, solvers
 from maxcert.verify.certificates import CERTIFIED, COMPUTED, REFUTED, UNBOUNDED, UNKNOWN, Certificate, graph_sha256
@@ -44,6 +44,7 @@ from maxcert.verify.certify import (
 )
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import Encoding, q, to_smt2
+from maxcert.verify.exact import forward
 from maxcert.verify.symmetry import looks_symmetric
 
 
@@ -61,7 +62,7 @@ def relative_error(G: nx.DiGraph, x: Sequence[object]) -> Fraction | str:
     'unbounded'
     """
     xs: list[Fraction] = [to_fraction(v) for v in x]
-    (y,) = evaluate_exact(G, xs)
+    (y,) = forward(compile_layers(G), xs)
     e, c = abs(y - max(xs)), max(xs) - min(xs)
     if c == 0:
         return Fraction(0) if e == 0 else UNBOUNDED
@@ -261,7 +262,7 @@ def _region_search(G, enc: Encoding, cert, t0, deadline, best, best_x) -> Certif
         if not enc.cone:
             k = min(range(len(x)), key=lambda i: x[i])
             region += [enc.x[k] <= xi for xi in enc.x] + [enc.lo == enc.x[k]]
-        (y,) = evaluate_exact(G, x)
+        (y,) = forward(compile_layers(G), x)
         sign = 1 if y >= max(x) else -1
         while True:  # Dinkelbach: maximise sign (N - max) - r (max - min) over the region
             assert isinstance(r, Fraction)  # a flat witness returned above
