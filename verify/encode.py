@@ -116,6 +116,73 @@ class Encoding:
         return self.base() + self.min_constraints() + [self.relative_exceeds(eps)]
 
 
+def inline_output(G: nx.DiGraph, x: list) -> z3.ArithRef:
+    """The network's output as one z3 term over ``x``, each ReLU an inlined ``If`` (for comparing
+    two copies of N, :mod:`maxcert.verify.symmetry`)."""
+    forms = affine_forms(G)
+    var = dict(zip(input_nodes(G), x))
+    for n in nx.topological_sort(G):
+        if G.nodes[n].get("activation") == "relu":
+            z = linear(*forms[n], var)
+            var[n] = z3.If(z >= 0, z, 0)
+    (o,) = output_nodes(G)
+    return linear(*output_form(G, forms, o), var)
+
+
+class LayeredPiece:
+    """A strictly layered network (exact ``W``, ``b`` per layer) on one piece of a box, for the exact
+    leaves of branch and bound (:class:`maxcert.verify.bab.Piece`): x in the box, ``x_k <= t`` with
+    t = x_i (or, ``i = None``, a variable t in the box: the whole-box piece), every pre-activation
+    ``p = W h + b`` exactly and ``z >= max(p, 0)`` (a node adds its phases or triangles), and the
+    objective ``s (N(x) - t)``. ``solver``: a QF_LRA solver holding all of it but the objective.
+    """
+
+    def __init__(self, W, b, dom: Domain, i, s: int):
+        d = len(W[0][0])
+        x = [z3.Real(f"x{k}") for k in range(d)]
+        sv = z3.SolverFor("QF_LRA")  # linear real arithmetic only: 10-25 % faster leaves than the generic solver
+        sv.add(*[xk >= q(dom.lo) for xk in x], *[xk <= q(dom.hi) for xk in x])
+        t = x[i] if i is not None else z3.Real("t")
+        if i is None:
+            sv.add(t >= q(dom.lo), t <= q(dom.hi))
+        sv.add(*[x[k] <= t for k in range(d) if k != i])
+        h, self.p, self.z = x, [], []
+        for k, (Wk, bk) in enumerate(zip(W[:-1], b[:-1])):
+            p = [z3.Real(f"p{k}_{j}") for j in range(len(Wk))]
+            z = [z3.Real(f"z{k}_{j}") for j in range(len(Wk))]
+            for j, (row, bj) in enumerate(zip(Wk, bk)):
+                sv.add(p[j] == z3.Sum([q(bj)] + [q(w) * v for w, v in zip(row, h) if w != 0]))
+                sv.add(z[j] >= 0, z[j] >= p[j])
+            self.p.append(p)
+            self.z.append(z)
+            h = z
+        (row,), (b0,) = W[-1], b[-1]
+        out = z3.Sum([q(b0)] + [q(w) * v for w, v in zip(row, h) if w != 0])
+        self.obj, self.x, self.solver = s * (out - t), x, sv
+
+    def node(self, bounds, fix, box, dom: Domain) -> list:
+        """A node of the search: its input ``box`` (Fractions, or None), and per ReLU its fixed phase
+        (``fix`` +1: z = p >= 0, -1: z = 0 >= p), stability from the float ``bounds``, or else the
+        triangle over them widened outward to short dyadics (valid for p in [l, u])."""
+        from maxcert.verify.exact import grid_outward
+
+        out = []
+        if box is not None:
+            out += [xk >= q(a) for xk, a in zip(self.x, box[0]) if a > dom.lo]
+            out += [xk <= q(b) for xk, b in zip(self.x, box[1]) if b < dom.hi]
+        for k, (l, u) in enumerate(bounds):
+            for j in range(len(l)):
+                p, z = self.p[k][j], self.z[k][j]
+                if fix[k][j] < 0 or u[j] <= 0:
+                    out += [z == 0, p <= 0]
+                elif fix[k][j] > 0 or l[j] >= 0:
+                    out += [z == p, p >= 0]
+                else:
+                    lq, uq = grid_outward(l[j], u[j])
+                    out.append(z * q(uq - lq) <= q(uq) * (p - q(lq)))
+        return out
+
+
 def _safe(n) -> str:
     return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in str(n))
 

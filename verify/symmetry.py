@@ -16,10 +16,10 @@ import networkx as nx
 import numpy as np
 import z3
 
-from maxcert.graphs.evaluate import affine_forms, evaluate_nodes, output_form
-from maxcert.graphs.schema import input_nodes, memo, output_nodes
+from maxcert.graphs.evaluate import evaluate_nodes
+from maxcert.graphs.schema import input_nodes, memo
 from maxcert.verify.domains import Domain
-from maxcert.verify.encode import linear, q
+from maxcert.verify.encode import inline_output, q
 
 _CACHE: dict = {}
 
@@ -39,18 +39,6 @@ def _looks_symmetric(G: nx.DiGraph, dom: Domain, n: int, seed: int) -> bool:
     Xp = np.take_along_axis(X, P, axis=1)
     y, yp = evaluate_nodes(G, np.vstack([X, Xp]))[:, 0].reshape(2, n)
     return bool(np.all(np.abs(y - yp) <= 1e-9 * (1 + np.abs(y))))
-
-
-def inline_output(G: nx.DiGraph, x: list) -> z3.ArithRef:
-    """The network's output as one z3 term over ``x``, each ReLU an inlined ``If``."""
-    forms = affine_forms(G)
-    var = dict(zip(input_nodes(G), x))
-    for n in nx.topological_sort(G):
-        if G.nodes[n].get("activation") == "relu":
-            z = linear(*forms[n], var)
-            var[n] = z3.If(z >= 0, z, 0)
-    (o,) = output_nodes(G)
-    return linear(*output_form(G, forms, o), var)
 
 
 def transposition_queries(G: nx.DiGraph, dom: Domain):
