@@ -397,3 +397,13 @@ def test_readme_python_is_a_passing_doctest():
         assert test.examples, f"README python block {k + 1} has no >>> examples"
         runner.run(test, out=out.append)
     assert runner.failures == 0, "".join(out)
+
+
+def test_what_you_trust_states_the_line_counts():
+    """docs/how-it-works.md#what-you-trust names the trusted modules with their sizes: the sizes of today's files."""
+    text = (ROOT / "docs" / "how-it-works.md").read_text()
+    section = text[text.index("## What you trust"):text.index("## Benchmarks")]
+    stated = dict(re.findall(r"`(verify/\w+\.py)`[^`]*?\((\d+) lines", section))
+    assert set(stated) == {"verify/exact.py", "verify/encode.py", "verify/checker.py", "verify/smtlib.py"}, stated
+    for path, n in stated.items():
+        assert len((ROOT / path).read_text().splitlines()) == int(n), path

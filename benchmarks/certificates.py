@@ -1,0 +1,101 @@
+"""Certificate files of the benchmark models, written and re-verified in one run.
+
+For each committed model whose exact worst-case error RESULTS.md reports (COMPUTED), in this
+run and on this machine: ``maxcert error MODEL`` without and with ``--certificate`` (the time the
+record costs, as a ratio), the file's size, and ``maxcert check`` on it (its verdict and time).
+Writes benchmarks/certificates.md and .json.
+
+    python benchmarks/certificates.py [--timeout 300] [--models max_d9_16 ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MODELS = ["max_d4_16", "max_d4_32", "max_d4_16x16", "max_d4_32x32", "max_d4_64x64", "max_d4_32x32x32",
+          "max_d9_16", "max_d9_32", "max_d9_16x16"]
+
+
+def _run(args, timeout):
+    """(exit code, stdout, wall seconds) of ``maxcert ARGS``; exit None on the time limit."""
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run([sys.executable, "-m", "maxcert", *map(str, args)], capture_output=True, text=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, "", time.perf_counter() - t0
+    return p.returncode, p.stdout, time.perf_counter() - t0
+
+
+def _search_time(out: str):
+    m = re.search(r"^time ([0-9.]+)s", out, re.M)
+    return None if m is None else float(m.group(1))
+
+
+def measure(name: str, timeout: float, tmp: Path) -> dict:
+    model = HERE / "models" / f"{name}.onnx"
+    row = {"model": name}
+    code, out, _ = _run(["error", model, "--quiet"], timeout)
+    row["plain_s"] = _search_time(out) if code == 0 else None
+    cert = tmp / f"{name}.json"
+    code, out, _ = _run(["error", model, "--quiet", "--certificate", cert], timeout)
+    row["record_s"] = _search_time(out) if code == 0 else None
+    row["bytes"] = cert.stat().st_size if code == 0 and cert.exists() else None
+    if row["bytes"] is not None:
+        code, out, wall = _run(["check", cert, "--model", model], timeout)
+        row["check"] = out.split(":", 1)[0] if out else f"exit {code}"
+        row["check_s"] = round(wall, 2)
+        row["leaves"] = re.search(r"branch and bound: .*", out).group(0) if "branch and bound:" in out else ""
+        cert.unlink()
+    return row
+
+
+def _fmt(v, unit="s"):
+    return "-" if v is None else f"{v:.2f} {unit}"
+
+
+def table(rows, header) -> str:
+    lines = [header, "", "| model | error | with --certificate | ratio | file | check | check time |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        ratio = "-" if not (r.get("plain_s") and r.get("record_s")) else f"{r['record_s'] / r['plain_s']:.2f}x"
+        size = "-" if r.get("bytes") is None else f"{r['bytes'] / 1e6:.2f} MB"
+        lines.append(f"| {r['model']} | {_fmt(r.get('plain_s'))} | {_fmt(r.get('record_s'))} | {ratio} | {size} | "
+                     f"{r.get('check', '-')} | {_fmt(r.get('check_s'))} |")
+    lines += ["", "What the checker re-verified, per model:", ""]
+    lines += [f"- {r['model']}: {r.get('leaves') or '-'}" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--timeout", type=float, default=300.0, help="seconds per command (default 300)")
+    ap.add_argument("--models", nargs="+", default=MODELS, choices=MODELS, metavar="NAME")
+    ap.add_argument("--out", default=str(HERE / "certificates"), help="path without suffix for .md and .json")
+    a = ap.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in a.models:
+            rows.append(measure(name, a.timeout, Path(tmp)))
+            print(json.dumps(rows[-1]), flush=True)
+    header = (f"# Certificate files of the benchmark models\n\n`python benchmarks/certificates.py` on "
+              f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: `maxcert error MODEL` (all cores, no limit) "
+              f"without and with `--certificate` in one run (search time as printed; ratio = with / without), the "
+              f"file's size, and `maxcert check` on it (wall time, one process). Below 7 inputs the record "
+              f"makes branch and bound search over ReLU phases instead of splitting input boxes.")
+    Path(a.out + ".md").write_text(table(rows, header))
+    Path(a.out + ".json").write_text(json.dumps(rows, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
