@@ -9,8 +9,9 @@ rationals or integers, or round it outward so that the float contains the exact 
   re-evaluated here; so does the value an exact region LP reports for it.
 * **Scaling** (:func:`lcm_den`, :func:`floor_scaled`, :func:`objs`): rationals as integers over a
   common denominator, and a float dual floored exactly onto a grid of 2^-K.
-* **Outward rounding** (:func:`up`, :func:`grid_outward`, :func:`float_box`, :func:`round_up_bits`):
-  floats (or short dyadics) that contain an exact value or box.
+* **Outward rounding** (:func:`up`, :func:`down`, :func:`grid_outward`, :func:`float_box`,
+  :func:`round_up_bits`): floats (or short dyadics) that contain an exact value or box; and
+  :func:`interval`, exact interval bounds of an affine layer over a box.
 * **Weak duality** (:func:`dual_bound` in Fractions, :class:`ExactRows` in vectorised integers):
   for an LP ``max c v`` over rows ``a v <= rhs`` (multiplier m >= 0) and ``a v = rhs`` (m free) and
   a column box, *any* multipliers give ``c v <= sum m rhs + sum_col max(r lo, r hi)`` with
@@ -110,6 +111,24 @@ def up(v: Fraction) -> float:
     """The least float >= v."""
     f = float(v)
     return f if Fraction(f) >= v else math.nextafter(f, math.inf)
+
+
+def down(v: Fraction) -> float:
+    """The greatest float <= v."""
+    return -up(-Fraction(v))
+
+
+def interval(W, b, lo, hi):
+    """Exact bounds ``(l, u)`` (lists of Fractions) of ``W h + b`` over the box ``lo <= h <= hi``.
+
+    >>> interval([[1, -2]], [Fraction(1, 2)], [0, 0], [1, 1])
+    ([Fraction(-3, 2)], [Fraction(3, 2)])
+    """
+    l, u = [], []
+    for row, bj in zip(W, b):
+        l.append(bj + sum((w * (lo[t] if w > 0 else hi[t]) for t, w in enumerate(row) if w), Fraction(0)))
+        u.append(bj + sum((w * (hi[t] if w > 0 else lo[t]) for t, w in enumerate(row) if w), Fraction(0)))
+    return l, u
 
 
 def grid_outward(l: float, u: float, bits: int = 16):
@@ -246,5 +265,5 @@ class ExactRows:
         return out + self.c0 if with_c else out
 
 
-__all__ = ["ExactRows", "dual_bound", "error", "float_box", "floor_scaled", "forward", "grid_outward", "lcm_den",
-           "objs", "round_up_bits", "up"]
+__all__ = ["ExactRows", "down", "dual_bound", "error", "float_box", "floor_scaled", "forward", "grid_outward",
+           "interval", "lcm_den", "objs", "round_up_bits", "up"]

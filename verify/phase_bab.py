@@ -40,7 +40,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 
 from maxcert.verify.bab import Z3_SLICE, Incumbent, Piece, _highs, highs_model
-from maxcert.verify.exact import ExactRows, up
+from maxcert.verify.exact import ExactRows, down, interval, up
 from maxcert.verify.linear_bounds import propagate
 
 INF = highspy.kHighsInf
@@ -288,11 +288,32 @@ class PhaseLP(ExactRows):
             return "infeasible", np.asarray(ray) if has_ray else None
         return "unknown", h.modelStatusToString(st)
 
+def _intervals(piece: Piece, bounds, start: int):
+    """``bounds`` with the layers from ``start`` on replaced by their exact interval bounds over the
+    layer before (the domain for the first), rounded outward to floats and intersected with the
+    bounds they had (every one of them proved, so the tighter end of each stands)."""
+    net, dom = piece.net, piece.dom
+    out = [] if bounds is None else [(l.copy(), u.copy()) for l, u in bounds]
+    for k in range(start, len(net.sizes)):
+        if k == 0:
+            lo, hi = [dom.lo] * net.d, [dom.hi] * net.d
+        else:
+            lo = [Fraction(max(float(v), 0.0)) for v in out[k - 1][0]]
+            hi = [Fraction(max(float(v), 0.0)) for v in out[k - 1][1]]
+        il, iu = interval(net.W[k], net.b[k], lo, hi)
+        l, u = np.array([down(v) for v in il]), np.array([up(v) for v in iu])
+        if k < len(out):
+            out[k] = (np.maximum(out[k][0], l), np.minimum(out[k][1], u))
+        else:
+            out.append((l, u))
+    return out
+
+
 def proved_bounds(piece: Piece, fixed=(), deadline=None, rounds=3, record=False):
     """The piece's pre-activation bounds, layer by layer, each proved exactly; with ``record``, the
     proofs a certificate carries. Returns ``(bounds, proofs)`` (``proofs`` None without ``record``).
 
-    Layer k starts from sound interval bounds over layer k - 1's (float, rounded outward). Each
+    Layer k starts from exact interval bounds over layer k - 1's, rounded outward to floats. Each
     unstable neuron's two bounds then come from the big-M LP of layers < k (the *prefix* LP: its
     rows depend only on bounds already proved), strengthened by ideal-formulation cuts
     (:meth:`PhaseLP.separate`) found at the bound's own LP optimum, ``rounds`` times per bound.
@@ -305,12 +326,9 @@ def proved_bounds(piece: Piece, fixed=(), deadline=None, rounds=3, record=False)
     A record per layer: the prefix LP's cuts, and for each bound the LP tightened, its exact
     multipliers (:meth:`PhaseLP.multipliers`); a bound without one is the interval bound.
     """
-    from maxcert.verify.bab import interval_bounds
-
     net = piece.net
     fixd = dict(fixed)
-    nofix = [np.zeros(n, dtype=np.int8) for n in net.sizes]
-    bounds = interval_bounds(net, piece.lo, piece.hi, nofix)
+    bounds = _intervals(piece, None, 0)
     proofs = [] if record else None
     for k in range(len(net.sizes)):
         lp = PhaseLP(piece, bounds, upto=k)
@@ -360,7 +378,7 @@ def proved_bounds(piece: Piece, fixed=(), deadline=None, rounds=3, record=False)
                 if record:
                     proof["u" if sg > 0 else "l"][str(j)] = lp.multipliers(y)
         bounds[k] = (l, u)
-        bounds = bounds[:k + 1] + interval_bounds(net, piece.lo, piece.hi, nofix, root=bounds)[k + 1:]
+        bounds = _intervals(piece, bounds, k + 1)
         if record:
             proofs.append({"cuts": lp.cut_records(), **proof})
         if np.any(l > u):
