@@ -28,12 +28,15 @@ MODELS = ["max_d4_16", "max_d4_32", "max_d4_16x16", "max_d4_32x32", "max_d4_64x6
 def _run(args, timeout):
     """(exit code, stdout, wall seconds) of ``maxcert ARGS``; exit None on the time limit."""
     t0 = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-m", "maxcert", *map(str, args)], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
-        p = subprocess.run([sys.executable, "-m", "maxcert", *map(str, args)], capture_output=True, text=True,
-                           timeout=timeout)
+        out, _ = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, 9)  # the command and its worker processes
+        p.communicate()
         return None, "", time.perf_counter() - t0
-    return p.returncode, p.stdout, time.perf_counter() - t0
+    return p.returncode, out, time.perf_counter() - t0
 
 
 def _search_time(out: str):

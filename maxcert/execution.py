@@ -201,6 +201,19 @@ def current_cluster():
     return _CURRENT
 
 
+def _watch_parent(parent: int) -> None:
+    """In a worker process: exit as soon as the process that started it is gone (killed, say, by a
+    time limit around the CLI), rather than search on with nobody to report to."""
+    import threading
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 class Executor:
     """Runs independent tasks on local processes or Dask; a context manager, like ``ProcessPoolExecutor``.
 
@@ -285,7 +298,8 @@ class Executor:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp.get_context("spawn"),
+                                             initializer=_watch_parent, initargs=(os.getpid(),))
         pool = self._pool
         return lambda b, start, chunk: pool.submit(_run_batch, fn, start, chunk)
 
