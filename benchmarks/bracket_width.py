@@ -5,8 +5,8 @@
     python benchmarks/bracket_width.py --levers [--repeats 2]
 
 For each model, each time limit T and each configuration of the phase search's levers
-(:mod:`maxcert.verify.phase_bab`'s module flags, set through ``MAXCERT_LEVERS`` so that the worker
-processes see them; ``{}`` is the code's defaults), ``worst_case_error(G, "unit", timeout=T)``
+(fields of :class:`maxcert.verify.search.Options`, passed to ``worst_case_error(..., options=)`` and
+so to the worker processes; ``{}`` is the code's defaults), ``worst_case_error(G, "unit", timeout=T)``
 with the default jobs gives ``lower <= sup |N - max| <= upper``, both exact. The runs of one
 model are interleaved (T by T, every configuration at each T) so that the load of a shared
 machine falls on all of them alike. The width is ``(upper - lower) / ref``, where ref is the
@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -36,40 +35,32 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MODELS = ("max_d9_32x32", "max_d9_64x64", "max_d9_32x32x32")
 # the levers as they were before issue 17's measurements (all off), beside the defaults
-CONFIGS = {"tasks in turn, no OBBT, diving (session 9)": {"SHARE": False, "OBBT": 0, "DIVE": True},
-           "time-shared tasks, no OBBT, diving": {"OBBT": 0, "DIVE": True},
-           "time-shared + OBBT, diving": {"DIVE": True},
+CONFIGS = {"tasks in turn, no OBBT, diving (session 9)": {"share": False, "obbt": 0, "dive": True},
+           "time-shared tasks, no OBBT, diving": {"obbt": 0, "dive": True},
+           "time-shared + OBBT, diving": {"dive": True},
            "time-shared + OBBT, best-first (defaults)": {}}
 
 
 DECIDED = ("max_d9_16", "max_d9_32", "max_d9_16x16")
-LEVERS = {"none (before issue 17)": {"CUTS": 0, "OBBT": 0, "NODE_CUTS": 0, "ROOT_FULL": False, "SHARE": False,
-                                     "DIVE": True},
-          "root cuts": {"OBBT": 0, "DIVE": True},
-          "root cuts + node cuts": {"OBBT": 0, "NODE_CUTS": 1, "CUT_MOST": 8, "DIVE": True},
-          "root cuts + implied phases": {"OBBT": 0, "IMPLY": True, "DIVE": True},
-          "root cuts + OBBT": {"DIVE": True},
-          "root cuts + OBBT, tasks in turn": {"DIVE": True, "SHARE": False},
+LEVERS = {"none (before issue 17)": {"cuts": 0, "obbt": 0, "node_cuts": 0, "root_full": False, "share": False,
+                                     "dive": True},
+          "root cuts": {"obbt": 0, "dive": True},
+          "root cuts + node cuts": {"obbt": 0, "node_cuts": 1, "cut_most": 8, "dive": True},
+          "root cuts + implied phases": {"obbt": 0, "imply": True, "dive": True},
+          "root cuts + OBBT": {"dive": True},
+          "root cuts + OBBT, tasks in turn": {"dive": True, "share": False},
           "root cuts + OBBT, best-first (defaults)": {}}
 
 
 def _run(name, T, levers):
     from maxcert.graphs import load_model
-    from maxcert.verify import phase_bab
     from maxcert.verify.certify import worst_case_error
+    from maxcert.verify.search import DEFAULT
 
-    os.environ["MAXCERT_LEVERS"] = json.dumps(levers)
-    saved = {k: getattr(phase_bab, k) for k in levers}
-    phase_bab._levers_from_env()  # this process's quick pass; workers read the variable at import
-    try:
-        G = load_model(str(HERE / "models" / f"{name}.onnx"))
-        t0 = time.perf_counter()
-        c = worst_case_error(G, "unit", timeout=T)
-        dt = time.perf_counter() - t0
-    finally:
-        for k, v in saved.items():
-            setattr(phase_bab, k, v)
-        os.environ.pop("MAXCERT_LEVERS", None)
+    G = load_model(str(HERE / "models" / f"{name}.onnx"))
+    t0 = time.perf_counter()
+    c = worst_case_error(G, "unit", timeout=T, options=DEFAULT.replace(**levers))
+    dt = time.perf_counter() - t0
     lo = c.max_error if c.status == "COMPUTED" else c.lower_bound
     up = c.max_error if c.status == "COMPUTED" else c.upper_bound
     return {"status": c.status, "seconds": dt, "lower": str(lo), "upper": None if up is None else str(up),

@@ -13,6 +13,7 @@ from maxcert.verify import bab
 from maxcert.verify.certify import CertifyError, certify, exact_error, worst_case_error
 from maxcert.verify.domains import UNIT
 from maxcert.verify.exact import float_box
+from maxcert.verify.search import DEFAULT
 
 # -- branch and bound ----------------------------------------------------------------------------
 
@@ -27,10 +28,10 @@ def _random_net(seed):
     return from_layers(W, b)
 
 
-def _errors_agree(G):
+def _errors_agree(G, options=None):
     """bab's exact worst-case error is the plain encoding's, attained at its witness; returns it."""
     plain = worst_case_error(G, strategy="plain")
-    fast = worst_case_error(G, strategy="bab", jobs=1)
+    fast = worst_case_error(G, strategy="bab", jobs=1, options=options)
     assert plain.status == fast.status == "COMPUTED"
     assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
     return plain.max_error
@@ -56,8 +57,8 @@ def test_leaf_proofs_by_z3_alone_agree(seed):
         for i in range(net.d):
             a = bab.search_piece(net, UNIT, i, s, Fraction(0), False, leaf_proof="dual")
             b = bab.search_piece(net, UNIT, i, s, Fraction(0), False, leaf_proof="z3")
-            assert a["status"] == b["status"] == "closed"
-            assert a["T"] == b["T"] and b["dual"] == 0
+            assert a.status == b.status == "closed"
+            assert a.T == b.T and b.stats.dual == 0
 
 
 def test_exact_dual_bound_is_an_upper_bound_of_the_exact_lp():
@@ -131,15 +132,15 @@ def test_bab_parallel_matches_sequential():
 
 
 @pytest.mark.parametrize("quick", [0.0, 30.0])
-def test_quick_pass_and_worker_processes_agree(quick, monkeypatch):
+def test_quick_pass_and_worker_processes_agree(quick):
     """quick = 0: every piece goes to the worker processes; 30 s: all are done in-process."""
-    monkeypatch.setattr(bab, "QUICK_PASS", quick)
+    opts = DEFAULT.replace(quick_pass=quick)
     G = _random_net(11)
     a = worst_case_error(G, strategy="plain")
-    b = worst_case_error(G, strategy="bab", jobs=2)
+    b = worst_case_error(G, strategy="bab", jobs=2, options=opts)
     assert a.max_error == b.max_error == exact_error(G, b.witness)
     e = a.max_error
-    assert certify(G, e, strategy="bab", jobs=2).status == "CERTIFIED"
+    assert certify(G, e, strategy="bab", jobs=2, options=opts).status == "CERTIFIED"
     if e > 0:
-        c = certify(G, e * (1 - Fraction(1, 10**6)), strategy="bab", jobs=2)
+        c = certify(G, e * (1 - Fraction(1, 10**6)), strategy="bab", jobs=2, options=opts)
         assert c.status == "REFUTED" and c.error_at_witness > e * (1 - Fraction(1, 10**6))

@@ -73,13 +73,13 @@ def test_group_without_limit_equals_the_separate_searches():
 
     net, pieces = _pieces16()
     alone = [search_phases(net, UNIT, i, s, Fraction(0), False) for i, s in pieces]
-    assert all(r["status"] == "closed" for r in alone)
-    top = max(r["T"] for r in alone)
+    assert all(r.status == "closed" for r in alone)
+    top = max(r.T for r in alone)
     grouped = search_group(net, UNIT, [(i, s, Fraction(0), ()) for i, s in pieces], False)
-    assert [r["status"] for r in grouped] == ["closed"] * len(pieces)
-    assert all(a["T"] <= g["T"] <= top for a, g in zip(alone, grouped))
-    assert max(r["T"] for r in grouped) == top
-    assert max((r["best"] for r in grouped if r["best"] is not None)) == top
+    assert [r.status for r in grouped] == ["closed"] * len(pieces)
+    assert all(a.T <= g.T <= top for a, g in zip(alone, grouped))
+    assert max(r.T for r in grouped) == top
+    assert max((r.best for r in grouped if r.best is not None)) == top
 
 
 def test_group_under_a_limit_bounds_every_task():
@@ -89,14 +89,14 @@ def test_group_under_a_limit_bounds_every_task():
     from maxcert.verify.phase_bab import search_group, search_phases
 
     net, pieces = _pieces16()
-    sups = [search_phases(net, UNIT, i, s, Fraction(0), False)["T"] for i, s in pieces]  # each piece's exact sup
+    sups = [search_phases(net, UNIT, i, s, Fraction(0), False).T for i, s in pieces]  # each piece's exact sup
     rs = search_group(net, UNIT, [(i, s, Fraction(0), ()) for i, s in pieces], False, max_turns=8)
-    assert all(r["upper"] is not None for r in rs)
+    assert all(r.upper is not None for r in rs)
     # shared, not in turn: the first piece (the whole box, the largest search) did not take it all
     assert sum(r["nodes"] > 0 for r in rs) >= 2
     # each piece's bracket holds its exact sup; a lower end is an exact error of some piece
-    assert all(r["upper"] >= sup for r, sup in zip(rs, sups))
-    assert all(r["T"] <= max(sups) for r in rs)
+    assert all(r.upper >= sup for r, sup in zip(rs, sups))
+    assert all(r.T <= max(sups) for r in rs)
 
 
 def test_group_stops_the_others_on_a_witness():
@@ -105,10 +105,10 @@ def test_group_stops_the_others_on_a_witness():
 
     net, pieces = _pieces16()
     rs = search_group(net, UNIT, [(i, s, Fraction(0), ()) for i, s in pieces], True)
-    assert "witness" in [r["status"] for r in rs]
-    w = next(r for r in rs if r["status"] == "witness")
-    assert w["best"] > 0 and w["witness"] is not None
-    assert sum(r["status"] == "unknown" for r in rs) >= 1  # stopped rather than searched to the end
+    assert "witness" in [r.status for r in rs]
+    w = next(r for r in rs if r.status == "witness")
+    assert w.best > 0 and w.witness is not None
+    assert sum(r.status == "unknown" for r in rs) >= 1  # stopped rather than searched to the end
 
 
 @SLOW

@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 import time
+from dataclasses import replace
 from fractions import Fraction
 from itertools import product
 from pathlib import Path
@@ -182,18 +183,19 @@ def _bab_tasks():
     """The tasks verify/bab.py's run_pieces hands its pool, for a trained d = 9 network: the pieces,
     the whole-box piece as 2^3 phase subtrees."""
     from maxcert.graphs import load_model
-    from maxcert.verify.bab import SUBTREE_BITS, Net, _pieces
+    from maxcert.verify.bab import Net, Task, _pieces
     from maxcert.verify.domains import parse_domain
     from maxcert.verify.phase_bab import root_branches
+    from maxcert.verify.search import DEFAULT
 
     G = load_model(ROOT / "benchmarks" / "models" / "max_d9_16.onnx")
     dom = parse_domain("unit")
     tasks = []
     for i, s in _pieces(Net(G), "dual"):
-        t = (G, dom, i, s, Fraction(0), False, None, "dual")
+        t = Task(G, dom, i, s, Fraction(0), False, None, "dual", DEFAULT)
         if i is None:
-            keys = root_branches(Net(G), dom, None, 1, SUBTREE_BITS + 1)
-            tasks += [t + (tuple(zip(keys, combo)),) for combo in product((1, 0), repeat=len(keys))]
+            keys = root_branches(Net(G), dom, None, 1, DEFAULT.subtree_bits + 1)
+            tasks += [replace(t, fixed=tuple(zip(keys, combo))) for combo in product((1, 0), repeat=len(keys))]
         else:
             tasks.append(t)
     return tasks
@@ -211,7 +213,7 @@ def test_search_subtrees_on_the_cluster_are_identical(dask):
             assert ex.kind == "dask"
             there = list(ex.map(_job, tasks))
     assert there == here
-    assert all(r["status"] == "closed" for r in there)
+    assert all(r.status == "closed" for r in there)
 
 
 # ---------------------------------------------------------------- a rewrite

@@ -26,6 +26,7 @@ from maxcert.verify.linear_bounds import (
     propagate,
     propagate_many,
 )
+from maxcert.verify.search import DEFAULT
 
 
 def _random_net(seed, d=None, widths=None):
@@ -125,12 +126,11 @@ def test_fixed_phases_that_contradict_the_bounds_empty_the_node():
 
 @pytest.mark.parametrize("phase_min_d", [7, 99])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_middle_dimension_search_matches_plain(seed, phase_min_d, monkeypatch):
+def test_middle_dimension_search_matches_plain(seed, phase_min_d):
     """d = 7: branch and bound over ReLU phases (the default), or input and ReLU splits (99)."""
-    monkeypatch.setattr(bab, "PHASE_MIN_D", phase_min_d)
     G = _random_net(300 + seed, d=7, widths=[5])
     plain = worst_case_error(G, strategy="plain")
-    fast = worst_case_error(G, strategy="bab", jobs=1)
+    fast = worst_case_error(G, strategy="bab", jobs=1, options=DEFAULT.replace(phase_min_d=phase_min_d))
     assert plain.status == fast.status == "COMPUTED"
     assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
 

@@ -14,6 +14,7 @@ from maxcert.verify import bab, phase_bab
 from maxcert.verify.bab import Net, Piece
 from maxcert.verify.certify import certify, exact_error, worst_case_error
 from maxcert.verify.domains import UNIT
+from maxcert.verify.search import DEFAULT
 
 
 def _net(seed, d=7, widths=(6, 6)):
@@ -91,31 +92,31 @@ def test_obbt_bounds_contain_the_network(seed):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_the_levers_find_the_same_exact_value(seed, monkeypatch):
+def test_the_levers_find_the_same_exact_value(seed):
     net = _net(seed)
     values = []
-    for levers in ({"CUTS": 0, "OBBT": 0}, {"CUTS": 10, "OBBT": 0}, {"CUTS": 10, "OBBT": 2}, {"NODE_CUTS": 1}):
-        for k, v in levers.items():
-            monkeypatch.setattr(phase_bab, k, v)
+    for levers in ({"cuts": 0, "obbt": 0}, {"cuts": 10, "obbt": 0}, {"cuts": 10, "obbt": 2}, {"node_cuts": 1},
+                   {"dive": True}, {"rule": "frac"}):
+        opts = DEFAULT.replace(**levers)
         pieces = [(None, 1)] + [(i, -1) for i in range(net.d)]
-        res = [phase_bab.search_phases(net, UNIT, i, s, Fraction(-100), False) for i, s in pieces]
-        assert all(r["status"] == "closed" for r in res)
-        values.append(max(r["T"] for r in res))
+        res = [phase_bab.search_phases(net, UNIT, i, s, Fraction(-100), False, opts=opts) for i, s in pieces]
+        assert all(r.status == "closed" for r in res)
+        values.append(max(r.T for r in res))
     assert len(set(values)) == 1, values
 
 
 # -- branch and bound over ReLU phases (one warm big-M LP per piece) ------------------------------
 
 @pytest.mark.parametrize("seed", range(16))
-def test_phase_bab_matches_plain_on_random_small_networks(seed, monkeypatch):
-    """PHASE_MIN_D = 2 sends every piece to phase_bab; its exact errors and verdicts must be the
+def test_phase_bab_matches_plain_on_random_small_networks(seed):
+    """phase_min_d = 2 sends every piece to phase_bab; its exact errors and verdicts must be the
     plain encoding's exactly (the plain single query is the independent method)."""
-    monkeypatch.setattr(bab, "PHASE_MIN_D", 2)
+    opts = DEFAULT.replace(phase_min_d=2)
     G = _random_net(300 + seed)
-    e = _errors_agree(G)
-    assert certify(G, e, strategy="bab", jobs=1).status == "CERTIFIED"
+    e = _errors_agree(G, opts)
+    assert certify(G, e, strategy="bab", jobs=1, options=opts).status == "CERTIFIED"
     if e > 0:
-        below = certify(G, e * (1 - Fraction(1, 10**6)), strategy="bab", jobs=1)
+        below = certify(G, e * (1 - Fraction(1, 10**6)), strategy="bab", jobs=1, options=opts)
         assert below.status == "REFUTED" and below.error_at_witness > e * (1 - Fraction(1, 10**6))
 
 
@@ -205,23 +206,22 @@ def test_whole_box_piece_equals_the_largest_positive_piece(seed):
     low = Fraction(-10)  # below every error: each search raises T to its sup
     pieces = [search_phases(net, UNIT, i, 1, low, False) for i in range(net.d)]
     whole = search_phases(net, UNIT, None, 1, low, False)
-    assert whole["status"] == "closed" and all(r["status"] == "closed" for r in pieces)
-    assert whole["T"] == max(r["T"] for r in pieces)
-    w = whole["witness"]
-    assert exact_error(G, w) >= whole["T"] == net.exact_forward(w)[0] - max(w)
+    assert whole.status == "closed" and all(r.status == "closed" for r in pieces)
+    assert whole.T == max(r.T for r in pieces)
+    w = whole.witness
+    assert exact_error(G, w) >= whole.T == net.exact_forward(w)[0] - max(w)
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_whole_box_on_and_off_agree(seed, monkeypatch):
+def test_whole_box_on_and_off_agree(seed):
     """The phase route with one whole-box positive piece and with d positive pieces: the same exact
     error, and the whole-box run searches d + 1 pieces."""
-    monkeypatch.setattr(bab, "PHASE_MIN_D", 2)
     G = _random_net(600 + seed)
     d = bab.Net(G).d
     out = {}
     for whole in (True, False):
-        monkeypatch.setattr(bab, "WHOLE_BOX", whole)
-        out[whole] = worst_case_error(G, strategy="bab", jobs=1)
+        opts = DEFAULT.replace(phase_min_d=2, whole_box=whole)
+        out[whole] = worst_case_error(G, strategy="bab", jobs=1, options=opts)
         assert out[whole].status == "COMPUTED"
         assert f"over {d + 1 if whole else 2 * d} pieces" in out[whole].reason
     assert out[True].max_error == out[False].max_error == exact_error(G, out[True].witness)
@@ -244,13 +244,13 @@ def test_phase_subtrees_cover_the_piece(seed):
     for combo in product((1, 0), repeat=len(keys)):
         fixed = tuple(zip(keys, combo))
         r = search_phases(net, UNIT, None, 1, low, False, fixed=fixed)
-        assert r["status"] == "closed"
-        if r["witness"] is not None:
-            w = r["witness"]
-            assert net.exact_forward(w)[0] - max(w) == r["T"] == r["best"]
+        assert r.status == "closed"
+        if r.witness is not None:
+            w = r.witness
+            assert net.exact_forward(w)[0] - max(w) == r.T == r.best
         parts.append(r)
-    assert bab._combine(parts)["T"] == whole["T"]
-    assert bab._combine(parts)["status"] == "closed"
+    assert bab._combine(parts).T == whole.T
+    assert bab._combine(parts).status == "closed"
 
 
 def test_phase_subtree_fixed_against_a_stable_relu_is_empty():
@@ -260,15 +260,14 @@ def test_phase_subtree_fixed_against_a_stable_relu_is_empty():
 
     net = bab.Net(from_layers([[[0, 0], [1, -1]], [[1, 1]]], [[1, 0], [0]]))
     off = search_phases(net, UNIT, 0, 1, Fraction(-1), False, fixed=(((0, 0), 0),))
-    assert off["status"] == "closed" and off["nodes"] == 0 and off["witness"] is None
+    assert off.status == "closed" and off.stats.nodes == 0 and off.witness is None
     on = search_phases(net, UNIT, 0, 1, Fraction(-1), False, fixed=(((0, 0), 1),))
-    assert on["status"] == "closed" and on["T"] == 1
+    assert on.status == "closed" and on.T == 1
 
 
 def test_whole_box_subtrees_in_processes_match_plain(monkeypatch):
     """With 2 processes and no quick pass the whole-box piece goes to the pool as 4 subtrees
     (7 inputs: the phase route in the workers too); the exact error is the plain encoding's."""
-    monkeypatch.setattr(bab, "QUICK_PASS", 0.0)
     rng = random.Random(11)
     dims = [7, 5, 3, 1]
     W = [[[Fraction(rng.randint(-40, 40), 16) for _ in range(dims[k])] for _ in range(dims[k + 1])] for k in range(3)]
@@ -277,7 +276,7 @@ def test_whole_box_subtrees_in_processes_match_plain(monkeypatch):
     calls = []
     real = bab._combine
     monkeypatch.setattr(bab, "_combine", lambda parts: calls.append(len(parts)) or real(parts))
-    fast = worst_case_error(G, strategy="bab", jobs=2)
+    fast = worst_case_error(G, strategy="bab", jobs=2, options=DEFAULT.replace(quick_pass=0.0))
     plain = worst_case_error(G, strategy="plain")
     assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
     assert 4 in calls  # the whole-box piece came back as 4 subtrees
@@ -292,13 +291,13 @@ def test_whole_box_piece_only_for_the_positive_sign_and_the_phase_search():
 
 
 def test_phase_bab_on_seven_inputs_matches_plain():
-    """The default route: d >= PHASE_MIN_D goes to phase_bab (a 7-input, 4x3 network)."""
+    """The default route: d >= phase_min_d goes to phase_bab (a 7-input, 4x3 network)."""
     rng = random.Random(5)
     dims = [7, 4, 3, 1]
     W = [[[Fraction(rng.randint(-40, 40), 16) for _ in range(dims[k])] for _ in range(dims[k + 1])] for k in range(3)]
     b = [[Fraction(rng.randint(-16, 16), 16) for _ in range(dims[k + 1])] for k in range(3)]
     G = from_layers(W, b)
-    assert bab.PHASE_MIN_D <= 7
+    assert DEFAULT.phase_min_d <= 7
     plain = worst_case_error(G, strategy="plain")
     fast = worst_case_error(G, strategy="bab", jobs=1)
     assert fast.max_error == plain.max_error == exact_error(G, fast.witness)
@@ -313,4 +312,4 @@ def test_phase_bab_with_a_constant_neuron():
     want = {(0, 1): 1, (0, -1): 0, (1, 1): 1, (1, -1): 0}
     for (i, s), e in want.items():
         r = search_phases(net, UNIT, i, s, Fraction(-1), False)
-        assert r["status"] == "closed" and r["T"] == e
+        assert r.status == "closed" and r.T == e

@@ -24,12 +24,13 @@ parent, so the leaves cover the piece.
 
 from __future__ import annotations
 
-import heapq
 import os
 import sys
 import time
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import product
+from typing import Any
 
 import highspy
 import numpy as np
@@ -49,15 +50,8 @@ from maxcert.verify.linear_bounds import (
     narrow,
     propagate_many,
 )
+from maxcert.verify.search import CLOSED, DEFAULT, Options, Outcome, PieceResult, Stats, left, run
 from maxcert.verify.solvers import maximize
-
-SPLIT_INPUTS_UPTO = 12  # input dimensions where search_piece also halves input sides
-PHASE_MIN_D = 7  # from this input dimension on, pieces are searched by phase_bab.search_phases
-WHOLE_BOX = True  # on that path, the positive error is searched as one whole-box piece
-SUBTREE_BITS = 2  # with 2 processes it goes to them as 2^2 phase subtrees (one bit more per doubling)
-BATCH = 32  # nodes popped together for one batched bound propagation
-QUICK_PASS = 0.5  # seconds of in-process search before worker processes are started
-Z3_SLICE = 2.0  # seconds z3 gets on a leaf before the leaf is split instead
 
 
 class Net:
@@ -510,27 +504,27 @@ class Incumbent:
         return (p.s * (p.net.forward(x) - p.target(x)) > tf + 1e-12 * (1 + abs(tf))
                 and self.improve([Fraction(t) for t in x], timeout))
 
-    def exact_leaf(self, bounds, fix, box, stats: dict, timeout=None, found=None) -> str:
+    def exact_leaf(self, bounds, fix, box, stats: Stats, timeout=None, found=None) -> str:
         """A node whose relaxation is exact (every ReLU fixed or stable): z3 decides it, unless
         ``found`` is a point z3 already gave above T. Returns "closed" (nothing above T),
         "unknown" (z3 ran out of time) or "raised" (T is now the region's exact optimum)."""
         if found is None:
             r, found = self.piece.close(bounds, fix, self.T, timeout, box)
-            stats["z3"] += 1
+            stats.z3 += 1
             if r != "sat":
                 return "closed" if r == "unsat" else "unknown"
         if not self.improve(found, timeout):
             raise RuntimeError("an exact region exceeds T but its optimum was not found")
         return "raised"
 
-    def result(self, status: str, stats: dict, upper=None) -> dict:
+    def result(self, status: str, stats: Stats, upper=None, proof=None) -> PieceResult:
         """``upper``: a proved bound on the piece's objective (the final T when closed; on a timeout,
         the largest exact bound over the open nodes, at least T)."""
         if status == "closed":
             upper = self.T
         elif upper is not None:
             upper = max(upper, self.T)
-        return {"status": status, "best": self.best, "witness": self.witness, "T": self.T, "upper": upper, **stats}
+        return PieceResult(status, self.T, self.best, self.witness, upper, stats, proof)
 
 
 def _children(fix, box, choice):
@@ -591,31 +585,144 @@ def _split_input(net, bounds, box, fbox, lo0, hi0):
 
 
 def _propagate_batch(net: Net, batch, i: int, s: int):
-    """:func:`propagate_many` over heap entries ``(key, tick, fix, box, prior)``."""
-    boxes = [float_box(e[3]) for e in batch]
+    """:func:`propagate_many` over nodes ``(fix, box, prior bounds)``."""
+    boxes = [float_box(e[1]) for e in batch]
     lo, hi = np.array([b[0] for b in boxes]), np.array([b[1] for b in boxes])
-    fix = [np.array([e[2][k] for e in batch]) for k in range(len(net.sizes))]
+    fix = [np.array([e[0][k] for e in batch]) for k in range(len(net.sizes))]
     prior = None
-    if any(e[4] is not None for e in batch):
+    if any(e[2] is not None for e in batch):
         prior = []
         for k, n in enumerate(net.sizes):
             inf = (np.full(n, -np.inf), np.full(n, np.inf))
-            prior.append(tuple(np.array([(e[4][k] if e[4] is not None else inf)[t] for e in batch]) for t in (0, 1)))
+            prior.append(tuple(np.array([(e[2][k] if e[2] is not None else inf)[t] for e in batch]) for t in (0, 1)))
     return propagate_many(net, lo, hi, i, s, fix, prior)
 
 
+class InputSearch:
+    """:func:`search_piece`'s bounding step and branching rule, for :func:`maxcert.verify.search.drive`.
+
+    A node is ``(fix, box, prior bounds)``: fixed ReLU phases, an exact input box, and the parent's
+    pre-activation bounds (valid for the child too). The best ``opts.batch`` nodes share one batched
+    bound propagation, and one exact replay for all those it closes.
+    """
+
+    can_dive = False
+
+    def __init__(self, net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above: bool, opts: Options,
+                 tighten=False, split_inputs=None, leaf_proof="dual", tighten_nodes=True):
+        if i is None:
+            raise ValueError("search_piece needs a piece index: the whole-box piece is for search_phases")
+        self.net, self.i, self.s, self.opts, self.stop_above = net, i, s, opts, stop_above
+        self.piece = Piece(net, dom, i, s)
+        self.ex = ExactNet(net)
+        self.split_inputs = net.d <= opts.split_inputs_upto if split_inputs is None else split_inputs
+        self.tighten, self.leaf_proof, self.tighten_nodes = tighten, leaf_proof, tighten_nodes
+        self.stats, self.inc, self.batch = Stats(), Incumbent(self.piece, T), opts.batch
+
+    def roots(self, deadline=None):
+        net, dom = self.net, self.piece.dom
+        root = self.piece.tighten_root(deadline) if self.tighten and net.sizes else None
+        fix = [np.zeros(n, dtype=np.int8) for n in net.sizes]
+        return [(0.0, (fix, ([dom.lo] * net.d, [dom.hi] * net.d), root))]
+
+    def prepare(self, batch):
+        """One batched propagation; the nodes whose float bound already closes them get their exact
+        replay in one batch too."""
+        net, inc = self.net, self.inc
+        nbs = _propagate_batch(net, batch, self.i, self.s)
+        tf = float(inc.T)
+        ok = [j for j in range(len(batch)) if not nbs.empty[j] and nbs.ub[j] <= tf + 1e-9 * (1 + abs(tf))]
+        eus = dict(zip(ok, exact_upper_many(net, self.ex, [batch[j][1] for j in ok], self.i, self.s, nbs.relax, ok))) \
+            if ok else {}
+        return nbs, eus
+
+    def step(self, node, j, prep, deadline) -> Outcome:
+        net, inc, piece, stats, i, s = self.net, self.inc, self.piece, self.stats, self.i, self.s
+        fix, box, _ = node
+        nbs, eus = prep
+        fbox = float_box(box)
+        nb = nbs.node(j)
+        if nb.x is None:
+            return CLOSED  # empty: the box misses the piece, or a fixed phase contradicts sound bounds
+        bounds = nb.bounds
+        tf = float(inc.T)
+        if inc.better(np.clip(nb.x, *fbox), tf, left(deadline)):
+            if self.stop_above:
+                return Outcome(stop="witness")
+            tf = float(inc.T)
+        if nb.ub <= tf + 1e-9 * (1 + abs(tf)):
+            eu = eus[j] if j in eus else exact_upper(net, self.ex, box, i, s, nb.relax)
+            stats.linear += 1
+            if eu is None or eu <= inc.T:
+                return CLOSED  # an exact linear bound
+        if self.split_inputs and not any(np.any(f) for f in fix):
+            ch = _split_input(net, bounds, box, fbox, piece.lo, piece.hi)
+            if ch is not None:
+                return Outcome([(-nb.ub, (f, bx, bounds)) for f, bx in _children(fix, box, ch)])
+        if self.tighten_nodes and len(net.sizes) > 1:
+            bounds = piece.tighten(bounds, fix, fbox, start=1, deadline=deadline)
+            if any(np.any(l > u) for l, u in bounds):
+                return CLOSED
+        rel = piece.relaxation(bounds, fix, box=fbox)
+        lp = piece.solve(piece.c, rel)
+        stats.lps += 1
+        if lp is not None and inc.better(lp[1][:net.d], tf, left(deadline)):
+            if self.stop_above:
+                return Outcome(stop="witness")
+            tf = float(inc.T)
+        checked, xm = False, None
+        if lp is not None and self.leaf_proof == "dual" and lp[2] + piece.c0 < tf:
+            eb = piece.exact_bound(bounds, fix, box, *lp[3], rel[6])
+            stats.dual += 1
+            if eb is not None and eb <= inc.T:
+                return CLOSED  # an exact weak-duality bound
+        if lp is None or lp[0] + piece.c0 <= tf + 1e-9 * (1 + abs(tf)):
+            # a short z3 budget: a hard leaf is split further rather than waited on
+            z3s = self.opts.z3_slice
+            r, xm = piece.close(bounds, fix, inc.T, min(z3s, left(deadline) or z3s), box)
+            stats.z3 += 1
+            checked = r == "sat"
+            if r == "unsat":
+                return CLOSED
+        excess = 1.0 if lp is None else (lp[0] + piece.c0 - tf) / (1 + abs(tf))
+        ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], excess)
+        if ch is None:
+            # every ReLU fixed or stable: the relaxation is exact, so a z3 point is a real witness
+            leaf = inc.exact_leaf(bounds, fix, box, stats, left(deadline), xm if checked else None)
+            if leaf == "closed":
+                return CLOSED
+            if leaf == "unknown":
+                return Outcome(stop="unknown")
+            if self.stop_above:
+                return Outcome(stop="witness")
+            return Outcome([(0.0, (fix, box, bounds))], dive=False)  # re-check against the raised T
+        key = 0.0 if lp is None else -(lp[0] + piece.c0)
+        return Outcome([(key, (f, bx, bounds)) for f, bx in _children(fix, box, ch)])
+
+    def open_bound(self, nodes):
+        return _open_bound(self.net, self.ex, self.piece, nodes, self.i, self.s, self.opts.batch)
+
+    def bound_cost(self, n: int) -> float:
+        return 0.0
+
+    def result(self, status: str, upper=None) -> PieceResult:
+        return self.inc.result(status, self.stats, upper)
+
+
 def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above: bool,
-                 deadline=None, tighten=False, split_inputs=None, leaf_proof="dual", tighten_nodes=True):
-    """Branch and bound on one piece.
+                 deadline=None, tighten=False, split_inputs=None, leaf_proof="dual", tighten_nodes=True,
+                 opts: Options = DEFAULT) -> PieceResult:
+    """Branch and bound on one piece (:class:`InputSearch` under :func:`maxcert.verify.search.drive`).
 
     Every node first gets sound linear bounds (:mod:`maxcert.verify.linear_bounds`); when their
     exact replay is at most T the node is closed. While the box is wide (low d) it is halved along
     an input side; small boxes go on by ReLU splits, where the node's triangle LP (HiGHS, a guide)
     proposes and an exact weak-duality bound or z3 closes.
 
-    Returns a dict: ``status`` "closed" (nothing exceeds the final ``T``) or "unknown";
-    ``best``/``witness``: the best exact objective found above the initial T (``None`` if none);
-    with ``stop_above`` the search ends at the first exact witness above T (certify mode).
+    Returns a :class:`maxcert.verify.search.PieceResult`: ``status`` "closed" (nothing exceeds the
+    final ``T``) or "unknown"; ``best``/``witness``: the best exact objective found above the
+    initial T (``None`` if none); with ``stop_above`` the search ends at the first exact witness
+    above T (certify mode).
 
     Examples
     --------
@@ -623,159 +730,71 @@ def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above:
     >>> from maxcert.verify.domains import UNIT
     >>> G = from_layers([[[1, -1]], [[1]]], [[0], [0]])          # N(x) = relu(x0 - x1)
     >>> r = search_piece(Net(G), UNIT, 0, -1, Fraction(0), False)  # where x0 is largest: max - N = x1
-    >>> r["status"], r["T"], r["witness"]
+    >>> r.status, r.T, r.witness
     ('closed', Fraction(1, 1), [Fraction(1, 1), Fraction(1, 1)])
     """
-    if i is None:
-        raise ValueError("search_piece needs a piece index: the whole-box piece is for search_phases")
-    piece = Piece(net, dom, i, s)
-    ex = ExactNet(net)
-    if split_inputs is None:
-        split_inputs = net.d <= SPLIT_INPUTS_UPTO
-    stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0}
-    root = None
-    if tighten and net.sizes:
-        root = piece.tighten_root(deadline)
-    inc = Incumbent(piece, T)
-    root_fix = [np.zeros(n, dtype=np.int8) for n in net.sizes]
-    root_box = ([dom.lo] * net.d, [dom.hi] * net.d)
-    heap = [(0.0, 0, root_fix, root_box, root)]
-    tick = 1
-
-    def left():
-        return None if deadline is None else max(0.05, deadline - time.perf_counter())
-
-    def result(status, open_nodes=()):
-        if status != "unknown":
-            return inc.result(status, stats)
-        return inc.result(status, stats, _open_bound(net, ex, piece, list(open_nodes) + heap, i, s))
-
-    def push(key, children, nb):
-        nonlocal tick
-        for f, bx in children:
-            heapq.heappush(heap, (key, tick, f, bx, nb))
-            tick += 1
-
-    while heap:
-        if deadline is not None and time.perf_counter() > deadline:
-            return result("unknown")
-        # the best few nodes share one batched propagation: per-node numpy overheads dominate otherwise
-        batch = [heapq.heappop(heap) for _ in range(min(BATCH, len(heap)))]
-        nbs = _propagate_batch(net, batch, i, s)
-        tf = float(inc.T)
-        # the nodes whose float bound already closes them get their exact replay in one batch too
-        ok = [j for j in range(len(batch)) if not nbs.empty[j] and nbs.ub[j] <= tf + 1e-9 * (1 + abs(tf))]
-        eus = dict(zip(ok, exact_upper_many(net, ex, [batch[j][3] for j in ok], i, s, nbs.relax, ok))) if ok else {}
-        for j, (_, _, fix, box, _) in enumerate(batch):
-            if deadline is not None and time.perf_counter() > deadline:
-                return result("unknown", batch[j:])
-            stats["nodes"] += 1
-            fbox = float_box(box)
-            nb = nbs.node(j)
-            if nb.x is None:
-                continue  # empty: the box misses the piece, or a fixed phase contradicts sound bounds
-            bounds = nb.bounds
-            tf = float(inc.T)
-            if inc.better(np.clip(nb.x, *fbox), tf, left()):
-                if stop_above:
-                    return result("witness")
-                tf = float(inc.T)
-            if nb.ub <= tf + 1e-9 * (1 + abs(tf)):
-                eu = eus[j] if j in eus else exact_upper(net, ex, box, i, s, nb.relax)
-                stats["linear"] += 1
-                if eu is None or eu <= inc.T:
-                    continue  # closed: an exact linear bound
-            if split_inputs and not any(np.any(f) for f in fix):
-                ch = _split_input(net, bounds, box, fbox, piece.lo, piece.hi)
-                if ch is not None:
-                    push(-nb.ub, _children(fix, box, ch), bounds)
-                    continue
-            if tighten_nodes and len(net.sizes) > 1:
-                bounds = piece.tighten(bounds, fix, fbox, start=1, deadline=deadline)
-                if any(np.any(l > u) for l, u in bounds):
-                    continue
-            rel = piece.relaxation(bounds, fix, box=fbox)
-            lp = piece.solve(piece.c, rel)
-            stats["lps"] += 1
-            if lp is not None and inc.better(lp[1][:net.d], tf, left()):
-                if stop_above:
-                    return result("witness")
-                tf = float(inc.T)
-            checked = False
-            if lp is not None and leaf_proof == "dual" and lp[2] + piece.c0 < tf:
-                eb = piece.exact_bound(bounds, fix, box, *lp[3], rel[6])
-                stats["dual"] += 1
-                if eb is not None and eb <= inc.T:
-                    continue  # closed: an exact weak-duality bound
-            if lp is None or lp[0] + piece.c0 <= tf + 1e-9 * (1 + abs(tf)):
-                # a short z3 budget: a hard leaf is split further rather than waited on
-                r, xm = piece.close(bounds, fix, inc.T, min(Z3_SLICE, left() or Z3_SLICE), box)
-                stats["z3"] += 1
-                checked = r == "sat"
-                if r == "unsat":
-                    continue
-            excess = 1.0 if lp is None else (lp[0] + piece.c0 - tf) / (1 + abs(tf))
-            ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], excess)
-            if ch is None:
-                # every ReLU fixed or stable: the relaxation is exact, so a z3 point is a real witness
-                leaf = inc.exact_leaf(bounds, fix, box, stats, left(), xm if checked else None)
-                if leaf == "closed":
-                    continue
-                if leaf == "unknown":
-                    return result("unknown", batch[j:])
-                if stop_above:
-                    return result("witness")
-                push(0.0, [(fix, box)], bounds)  # re-check against the raised T
-                continue
-            push(0.0 if lp is None else -(lp[0] + piece.c0), _children(fix, box, ch), bounds)
-    return result("closed")
+    search = InputSearch(net, dom, i, s, T, stop_above, opts, tighten, split_inputs, leaf_proof, tighten_nodes)
+    return run(search, deadline, stop_above)
 
 
-def _open_bound(net, ex, piece, entries, i, s):
-    """The largest exact linear bound over open nodes ``(key, tick, fix, box, prior)``: each node is
+def _open_bound(net, ex, piece, entries, i, s, batch=32):
+    """The largest exact linear bound over open nodes ``(fix, box, prior)``: each node is
     propagated again and its bound replayed in exact rationals, as a closing node's is. None when
     some node cannot be bounded (then the piece's interval bound stands in)."""
     top = None
-    for at in range(0, len(entries), BATCH):
-        chunk = entries[at:at + BATCH]
+    for at in range(0, len(entries), batch):
+        chunk = entries[at:at + batch]
         nbs = _propagate_batch(net, chunk, i, s)
         rows = [j for j in range(len(chunk)) if not nbs.empty[j]]
         if not rows:
             continue
-        for eu in exact_upper_many(net, ex, [chunk[j][3] for j in rows], i, s, nbs.relax, rows):
+        for eu in exact_upper_many(net, ex, [chunk[j][1] for j in rows], i, s, nbs.relax, rows):
             if eu is not None and (top is None or eu > top):
                 top = eu
     return piece.interval_bound() if top is None and entries else top
 
 
-def _job(args):
-    G, dom, i, s, T, stop_above, until, leaf_proof, record, *fixed = args
-    # ``until`` is wall-clock time: a piece that waits for a free process gets only what is left
-    deadline = None if until is None else time.perf_counter() + max(0.0, until - time.time())
-    net = Net(G)
-    if _phase_path(net, leaf_proof, record):
+@dataclass(frozen=True)
+class Task:
+    """One search for a worker: piece (i, s) of network G against threshold T, until wall-clock time
+    ``until`` (None: no limit), over the phases ``fixed`` ((layer, neuron), phase) when a subtree."""
+
+    G: Any
+    dom: Domain
+    i: int | None
+    s: int
+    T: Fraction
+    stop_above: bool
+    until: float | None
+    leaf_proof: str
+    opts: Options
+    fixed: tuple = ()
+
+    def deadline(self):
+        # ``until`` is wall-clock time: a piece that waits for a free process gets only what is left
+        return None if self.until is None else time.perf_counter() + max(0.0, self.until - time.time())
+
+
+def _job(task: Task) -> PieceResult:
+    net = Net(task.G)
+    if _phase_path(net, task.leaf_proof, task.opts):
         # input splits stop paying beyond a few inputs: branch on ReLU phases over one warm LP
         from maxcert.verify.phase_bab import search_phases
 
-        return search_phases(net, dom, i, s, T, stop_above, deadline, fixed[0] if fixed else (), record)
-    return search_piece(net, dom, i, s, T, stop_above, deadline, leaf_proof=leaf_proof)
+        return search_phases(net, task.dom, task.i, task.s, task.T, task.stop_above, task.deadline(), task.fixed,
+                             task.opts)
+    return search_piece(net, task.dom, task.i, task.s, task.T, task.stop_above, task.deadline(),
+                        leaf_proof=task.leaf_proof, opts=task.opts)
 
 
-def _phase_levers():
-    from maxcert.verify import phase_bab
-
-    return phase_bab
-
-
-def _group_job(args):
-    """Several phase-search tasks time-shared in one process (:func:`maxcert.verify.phase_bab.search_group`);
-    ``args``: ``(G, dom, stop_above, until, [task, ...])``, each task as :func:`_job` takes it."""
+def _group_job(tasks: list) -> list:
+    """Several phase-search tasks (of one network, domain and mode) time-shared in one process
+    (:func:`maxcert.verify.phase_bab.search_group`)."""
     from maxcert.verify.phase_bab import search_group
 
-    G, dom, stop_above, until, tasks = args
-    deadline = None if until is None else time.perf_counter() + max(0.0, until - time.time())
-    return search_group(Net(G), dom, [(t[2], t[3], t[4], t[9] if len(t) > 9 else ()) for t in tasks],
-                        stop_above, deadline, record=bool(tasks and tasks[0][8]))
+    t0 = tasks[0]
+    return search_group(Net(t0.G), t0.dom, [(t.i, t.s, t.T, t.fixed) for t in tasks], t0.stop_above, t0.deadline(),
+                        opts=t0.opts)
 
 
 def _groups(tasks, n):
@@ -784,49 +803,42 @@ def _groups(tasks, n):
     return [tasks[g::n] for g in range(min(n, len(tasks)))]
 
 
-def _phase_path(net: Net, leaf_proof: str, record: bool = False) -> bool:
-    """The phase search from ``PHASE_MIN_D`` inputs on, and at every d when a certificate records
-    the search: only its steps (bounds, cuts, splits, leaves) are written down for the checker."""
-    return bool(net.sizes) and (net.d >= PHASE_MIN_D or record) and leaf_proof == "dual"
+def _phase_path(net: Net, leaf_proof: str, opts: Options = DEFAULT) -> bool:
+    """The phase search from ``opts.phase_min_d`` inputs on, and at every d when a certificate
+    records the search: only its steps (bounds, cuts, splits, leaves) are written down for the checker."""
+    return bool(net.sizes) and (net.d >= opts.phase_min_d or opts.record) and leaf_proof == "dual"
 
 
-def _pieces(net: Net, leaf_proof: str, record: bool = False):
+def _pieces(net: Net, leaf_proof: str, opts: Options = DEFAULT):
     """The (i, s) of the pieces searched: by which input is largest, for each sign of the error.
 
     On the phase path the positive sign is one whole-box piece (i = None, see :class:`Piece`)
-    when ``WHOLE_BOX``: the error's maxima often lie where several inputs tie for the largest,
+    when ``opts.whole_box``: the error's maxima often lie where several inputs tie for the largest,
     on the boundary of several pieces, which would each prove the same bound again."""
     d = net.d
-    if WHOLE_BOX and _phase_path(net, leaf_proof, record):
+    if opts.whole_box and _phase_path(net, leaf_proof, opts):
         return [(None, 1)] + [(i, -1) for i in range(d)]
     return [(i, s) for s in (1, -1) for i in range(d)]
 
 
-STATS = ("nodes", "z3", "lps", "dual", "linear")
-
-
-def _combine(parts):
+def _combine(parts: list) -> PieceResult:
     """One piece's result from those of subtrees that together cover it."""
-    out = {k: sum(r[k] for r in parts) for k in STATS}
-    top = max((r for r in parts if r["best"] is not None), key=lambda r: r["best"], default=None)
-    out["best"], out["witness"] = (top["best"], top["witness"]) if top else (None, None)
-    out["T"] = max(r["T"] for r in parts)
-    ups = [r.get("upper") for r in parts]
-    out["upper"] = None if any(u is None for u in ups) else max(ups)
-    status = [r["status"] for r in parts]
-    out["status"] = ("witness" if "witness" in status else
-                     "closed" if all(st == "closed" for st in status) else "unknown")
-    if all(r.get("proof") is not None for r in parts):
-        out["proof"] = [p for r in parts for p in r["proof"]]  # the subtrees' records: together the piece
-    return out
+    top = max((r for r in parts if r.best is not None), key=lambda r: r.best, default=None)
+    ups = [r.upper for r in parts]
+    status = [r.status for r in parts]
+    return PieceResult(
+        "witness" if "witness" in status else "closed" if all(st == "closed" for st in status) else "unknown",
+        max(r.T for r in parts), top.best if top else None, top.witness if top else None,
+        None if any(u is None for u in ups) else max(ups), sum((r.stats for r in parts), Stats()),
+        # the subtrees' records: together the piece
+        [p for r in parts for p in r.proof] if all(r.proof is not None for r in parts) else None)
 
 
-def _merge(first, second):
+def _merge(first: PieceResult, second: PieceResult) -> PieceResult:
     """``second`` continued the search of ``first`` on the same piece (from first's raised T)."""
-    for k in STATS:
-        second[k] += first[k]
-    if second["best"] is None:
-        second["best"], second["witness"] = first["best"], first["witness"]
+    second.stats = first.stats + second.stats
+    if second.best is None:
+        second.best, second.witness = first.best, first.witness
     return second
 
 
@@ -845,10 +857,9 @@ class _Live:
             return
         done = [r for r in results if r is not None]
         self.progress(len(done), self.total)
-        ups = [r.get("upper") for r in done]
+        ups = [r.upper for r in done]
         # error mode: a piece's T starts at an exact error found and only rises, so it is a lower bound
-        key = "T" if self.lower_is_T else "best"
-        lows = [r[key] for r in done if r[key] is not None]
+        lows = [v for v in (r.T if self.lower_is_T else r.best for r in done) if v is not None]
         from maxcert.verify.certificates import outward  # rounded outward: the line never claims more than is proved
 
         up = "?" if not ups or None in ups or len(done) < self.total else outward(max(ups), True)
@@ -882,10 +893,10 @@ class _Live:
 
 
 def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, jobs=None, leaf_proof="dual",
-               progress=None, record=False):
+               progress=None, opts: Options = DEFAULT) -> list:
     """Search all pieces of :func:`_pieces` (in parallel processes when jobs > 1); results in piece order.
 
-    With several processes, the pieces are first tried in this process for ``QUICK_PASS`` seconds
+    With several processes, the pieces are first tried in this process for ``opts.quick_pass`` seconds
     in all: small problems end before processes could even start. Pieces left open go to the
     processes, from the threshold their quick try reached. The whole-box piece, by far the largest
     search, goes as 2^m subtrees (every phase combination of the m ReLUs its root LP prices
@@ -893,14 +904,14 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
     """
     until = None if deadline is None else time.time() + max(0.1, deadline - time.perf_counter())
     net = Net(G)
-    tasks = [(G, dom, i, s, T, stop_above, until, leaf_proof, record) for i, s in _pieces(net, leaf_proof, record)]
+    tasks = [Task(G, dom, i, s, T, stop_above, until, leaf_proof, opts) for i, s in _pieces(net, leaf_proof, opts)]
     jobs = jobs or os.cpu_count() or 1
     t0 = time.perf_counter()
-    shared = deadline is not None and _phase_path(net, leaf_proof, record) and _phase_levers().SHARE
+    shared = deadline is not None and _phase_path(net, leaf_proof, opts) and opts.share
     live = _Live(progress, len(tasks), t0, deadline, not stop_above)
     if jobs <= 1 and shared:  # under a limit, the pieces share this process's time
         with live:
-            out = _group_job((G, dom, stop_above, until, tasks))
+            out = _group_job(tasks)
         live.report(out)
         return out
     if jobs <= 1:
@@ -910,32 +921,31 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
             live.report(out)
         return out
     quick = [None] * len(tasks)
-    t_end = time.time() + QUICK_PASS
+    t_end = time.time() + opts.quick_pass
     for n, t in enumerate(tasks):
         if time.time() >= t_end:
             break
-        quick[n] = _job(t[:6] + (t_end if until is None else min(until, t_end), leaf_proof, record))
-        if quick[n]["status"] == "closed":
+        quick[n] = _job(replace(t, until=t_end if until is None else min(until, t_end)))
+        if quick[n].status == "closed":
             live.report(quick)
-        if quick[n]["status"] == "witness":
-            return [r or {"status": "unknown", "best": None, "witness": None, "T": T, "nodes": 0, "z3": 0,
-                          "lps": 0, "dual": 0, "linear": 0} for r in quick]
-    todo = [n for n, r in enumerate(quick) if r is None or r["status"] != "closed"]
+        if quick[n].status == "witness":
+            return [r or PieceResult("unknown", T) for r in quick]
+    todo = [n for n, r in enumerate(quick) if r is None or r.status != "closed"]
     if todo:
         import multiprocessing as mp
 
         redo, owner = [], []  # the pool's tasks, and the piece each one belongs to
         for n in todo:
-            t = tasks[n][:4] + (quick[n]["T"] if quick[n] else T,) + tasks[n][5:]
-            if t[2] is None:
+            t = replace(tasks[n], T=quick[n].T if quick[n] else T)
+            if t.i is None:
                 from maxcert.verify.phase_bab import root_branches
 
-                keys = root_branches(net, dom, None, 1, SUBTREE_BITS + max(0, (jobs - 1).bit_length() - 1))
+                keys = root_branches(net, dom, None, 1, opts.subtree_bits + max(0, (jobs - 1).bit_length() - 1))
                 subtrees = [tuple(zip(keys, combo)) for combo in product((1, 0), repeat=len(keys))]
             else:
-                subtrees = [None]
+                subtrees = [()]
             for f in subtrees:
-                redo.append(t if f is None else t + (f,))
+                redo.append(replace(t, fixed=f))
                 owner.append(n)
         parts = {}
         from maxcert.execution import Executor  # local processes, or the Dask cluster of use_cluster
@@ -943,8 +953,7 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
         with Executor(max_workers=min(jobs, len(redo)), mp_context=mp.get_context("spawn")) as ex, live:
             if shared:  # under a limit, each process time-shares a group of the tasks (search_group)
                 groups = _groups(list(range(len(redo))), ex.workers)
-                done = ex.map(_group_job, [(G, dom, stop_above, until, [redo[k] for k in g]) for g in groups],
-                              ordered=False)
+                done = ex.map(_group_job, [[redo[k] for k in g] for g in groups], ordered=False)
                 results = ((k, r) for gi, rs in done for k, r in zip(groups[gi], rs))
             else:
                 results = ex.map(_job, redo, ordered=False)
@@ -961,10 +970,8 @@ def run_pieces(G, dom: Domain, T: Fraction, stop_above: bool, deadline=None, job
 
 
 def _summary(results) -> str:
-    n = sum(r["nodes"] for r in results)
-    lin = sum(r["linear"] for r in results)
-    dual = sum(r["dual"] for r in results)
-    z = sum(r["z3"] for r in results)
+    st = sum((r.stats for r in results), Stats())
+    n, lin, dual, z = st.nodes, st.linear, st.dual, st.z3
     return (f"branch and bound over {len(results)} pieces: {n} nodes; leaves closed by exact linear "
             f"bounds ({lin} checked), exact weak-duality or Farkas sums ({dual} checked) or z3 ({z} queries)")
 
@@ -978,46 +985,46 @@ def _check_domain(dom, strict):
     return False
 
 
-def _search(G, dom, T, stop_above, cert, deadline, jobs, strict, leaf_proof, progress=None, record=False):
+def _search(G, dom, T, stop_above, cert, deadline, jobs, strict, leaf_proof, progress=None, opts=DEFAULT):
     """All pieces against threshold T, recorded on the certificate; None when the domain is unbounded.
 
-    ``record``: when every piece was closed with its record, ``cert.bab_proof`` holds the pieces'
+    ``opts.record``: when every piece was closed with its record, ``cert.bab_proof`` holds the pieces'
     records (:func:`maxcert.verify.certificates.certificate_file` writes them for the checker)."""
     if not _check_domain(dom, strict):
         return None
-    results = run_pieces(G, dom, T, stop_above, deadline, jobs, leaf_proof, progress, record)
+    results = run_pieces(G, dom, T, stop_above, deadline, jobs, leaf_proof, progress, opts)
     cert.method = "bab"
-    cert.queries += sum(r["z3"] for r in results)
-    if record and all(r.get("proof") is not None for r in results):
-        cert.bab_proof = [p for r in results for p in r["proof"]]
+    cert.queries += sum(r.stats.z3 for r in results)
+    if opts.record and all(r.proof is not None for r in results):
+        cert.bab_proof = [p for r in results for p in r.proof]
     return results
 
 
 def _upper(results, lower):
     """The proved upper bound of sup |N - max|: the largest over the pieces (each piece's final T
     when closed, its open nodes' exact bound otherwise); None if some piece has none."""
-    ups = [r.get("upper") for r in results]
+    ups = [r.upper for r in results]
     if any(u is None for u in ups):
         return None
     return max([lower] + ups)
 
 
 def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual", progress=None,
-              record=False):
+              opts: Options = DEFAULT):
     """The exact worst-case error by branch and bound; fields for the Certificate, or None."""
     from maxcert.verify.certificates import COMPUTED, UNKNOWN
     from maxcert.verify.certify import exact_error
 
-    results = _search(G, dom, best, False, cert, deadline, jobs, strict, leaf_proof, progress, record)
+    results = _search(G, dom, best, False, cert, deadline, jobs, strict, leaf_proof, progress, opts)
     if results is None:
         return None
     for r in results:
-        if r["best"] is not None and r["best"] > best:
-            best, best_x = r["best"], r["witness"]
+        if r.best is not None and r.best > best:
+            best, best_x = r.best, r.witness
     e = exact_error(G, best_x)
     if e != best:
         raise RuntimeError(f"witness error {e} differs from the search's {best}")
-    if any(r["status"] != "closed" for r in results):
+    if any(r.status != "closed" for r in results):
         up = _upper(results, best)
         return {"status": UNKNOWN, "reason": "timeout in branch and bound; " + _summary(results)
                 + ("" if up is None else f"; proved bracket {e} <= sup <= {up}"),
@@ -1027,21 +1034,21 @@ def error_bab(G, dom: Domain, cert, deadline, jobs, best_x, best, strict=False, 
 
 
 def certify_bab(G, dom: Domain, eps, cert, deadline, jobs, best_x, best, strict=False, leaf_proof="dual",
-                progress=None, record=False):
+                progress=None, opts: Options = DEFAULT):
     """``|N - max| <= eps`` by branch and bound; fields for the Certificate, or None."""
     from maxcert.verify.certificates import CERTIFIED, REFUTED, UNKNOWN
     from maxcert.verify.certify import exact_error
 
-    results = _search(G, dom, eps, True, cert, deadline, jobs, strict, leaf_proof, progress, record)
+    results = _search(G, dom, eps, True, cert, deadline, jobs, strict, leaf_proof, progress, opts)
     if results is None:
         return None
     for r in results:
-        if r["status"] == "witness":
-            e = exact_error(G, r["witness"])
+        if r.status == "witness":
+            e = exact_error(G, r.witness)
             if e > eps:
-                return {"status": REFUTED, "witness": r["witness"], "error_at_witness": e, "lower_bound": e,
+                return {"status": REFUTED, "witness": r.witness, "error_at_witness": e, "lower_bound": e,
                             "reason": _summary(results)}
-    if any(r["status"] != "closed" for r in results):
+    if any(r.status != "closed" for r in results):
         up = _upper(results, best)
         if up is not None and up <= eps:  # every open node is already bounded by eps: proved
             return {"status": CERTIFIED, "upper_bound": up, "lower_bound": best, "witness": best_x,

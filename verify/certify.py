@@ -34,6 +34,7 @@ from maxcert.verify.certificates import (
 )
 from maxcert.verify.domains import Domain, parse_domain
 from maxcert.verify.encode import Encoding, to_smt2
+from maxcert.verify.search import DEFAULT, Options
 from maxcert.verify.symmetry import looks_symmetric, prove_invariance
 
 if TYPE_CHECKING:
@@ -310,7 +311,7 @@ def _prove_cone(G, f, dom, eps, cert, deadline, relative: bool = False) -> bool:
 def certify(G: nx.DiGraph, eps: Rational = 0, domain: str | Domain = "unit", timeout: float | None = None,
             smt2: str | None = None, d: int | None = None, strategy: str = "auto", jobs: int | None = None,
             windows: Sequence[Sequence[int]] | None = None, progress: Callable[..., None] | None = None,
-            record: bool = False) -> Certificate:
+            record: bool = False, options: Options | None = None) -> Certificate:
     """Prove ``|N(x) - max(x)| <= eps`` for every x in the domain, or refute it with an exact witness.
 
     ``windows``: one list of input indices per output, in output order; then every output o is
@@ -327,7 +328,8 @@ def certify(G: nx.DiGraph, eps: Rational = 0, domain: str | Domain = "unit", tim
     tries the latter when float sampling suggests N is symmetric. ``smt2`` always receives the plain, standalone query.
     ``record``: branch and bound keeps the record of its search (``Certificate.bab_proof``) for a
     certificate file that ``maxcert check`` re-verifies leaf by leaf; it then searches over ReLU
-    phases at every input dimension (the route whose every step is written down).
+    phases at every input dimension (the route whose every step is written down). ``options``: the
+    levers of branch and bound (:class:`maxcert.verify.search.Options`; default the measured best).
 
     Examples
     --------
@@ -382,7 +384,7 @@ def certify(G: nx.DiGraph, eps: Rational = 0, domain: str | Domain = "unit", tim
     if strategy == "bab" or (strategy == "auto" and dom.bounded):
         from maxcert.verify import bab
         out = bab.certify_bab(G, dom, eps, cert, deadline, jobs, best_x, best_err, strict=strategy == "bab",
-                              progress=progress, record=record)
+                              progress=progress, opts=_options(options, record))
         if out is not None:
             return _done(cert, t0, **out)
     res = None
@@ -399,6 +401,11 @@ def certify(G: nx.DiGraph, eps: Rational = 0, domain: str | Domain = "unit", tim
         res = solvers.check(enc.violation(eps), enc.x, _left(deadline))
         cert.queries += 1
     return _verdict(G, res, enc, eps, cert, t0, best_x, best_err)
+
+
+def _options(options, record: bool) -> Options:
+    opts = options or DEFAULT
+    return opts.replace(record=True) if record else opts
 
 
 def _done(cert: Certificate, t0, **kw) -> Certificate:
@@ -431,12 +438,13 @@ def region_of(enc: Encoding, x) -> list:
 
 def worst_case_error(G: nx.DiGraph, domain: str | Domain = "unit", timeout: float | None = None, d: int | None = None,
                      strategy: str = "auto", jobs: int | None = None, windows: Sequence[Sequence[int]] | None = None,
-                     progress: Callable[..., None] | None = None, record: bool = False) -> Certificate:
+                     progress: Callable[..., None] | None = None, record: bool = False,
+                     options: Options | None = None) -> Certificate:
     """The exact ``sup_x |N(x) - max(x)|`` over the domain, a witness attaining it, and a proof.
 
     ``windows``: as in :func:`certify`; the error is then the largest over the outputs of
     ``sup |N_o(x) - max(x_W_o)|``, and ``Certificate.output`` names the output of the witness.
-    ``record``: as in :func:`certify`.
+    ``record``, ``options``: as in :func:`certify`.
 
     Linear search over regions: while z3 finds x with error > best, the exact LP over x's linear
     region raises best to that region's maximum. The final UNSAT proves nothing exceeds best.
@@ -475,7 +483,7 @@ def worst_case_error(G: nx.DiGraph, domain: str | Domain = "unit", timeout: floa
     if strategy == "bab" or (strategy == "auto" and dom.bounded):
         from maxcert.verify import bab
         out = bab.error_bab(G, dom, cert, deadline, jobs, best_x, best, strict=strategy == "bab", progress=progress,
-                            record=record)
+                            opts=_options(options, record))
         if out is not None:
             return _done(cert, t0, **out)
     enc = _encoding(G, dom, strategy, deadline, cert, jobs)

@@ -14,23 +14,22 @@ its float dual (rounded to a dyadic vector: any dual vector gives a valid bound 
 costs are computed exactly), an infeasible node by the same sum with a Farkas ray, and a node
 whose float margin is too thin for that by z3 (:meth:`maxcert.verify.bab.Piece.close`).
 
-Levers (module flags, measured in benchmarks/bracket_width.py; ``MAXCERT_LEVERS`` overrides them
-for A/B runs): ``CUTS`` rounds of ideal-formulation cuts at the root (kept: -20 to -40 % time on
-the decided d = 9 models), ``NODE_CUTS`` at every node (off: the growing LP costs more than the
-nodes it saves), ``OBBT`` LP bound tightening with cuts at each piece's and subtree's root (on:
-tighter brackets on the undecided models for a few tenths of a second on the decided ones),
-``DIVE`` (off: best-first alone gives 10-20 % tighter brackets at 60 s, the same time on the
-decided models), ``ROOT_FULL`` (on: a task that starts late still gets its root bounds, so its open-node bound is
-the root LP's, not one over interval bounds), ``SHARE`` (on: under a time limit the tasks of a
-process time-share it, :func:`search_group`) and ``IMPLY`` (off: phases implied by linear bounds
-at each node; on the d = 9 models they found none and cost time). Every cut is a row proved valid
+Levers (fields of :class:`maxcert.verify.search.Options`, measured in benchmarks/bracket_width.py):
+``cuts`` rounds of ideal-formulation cuts at the root (kept: -20 to -40 % time on the decided
+d = 9 models), ``node_cuts`` at every node (off: the growing LP costs more than the nodes it
+saves), ``obbt`` rounds of cuts per LP-tightened root bound (on: tighter brackets on the undecided
+models for a few tenths of a second on the decided ones), ``dive`` (off: best-first alone gives
+10-20 % tighter brackets at 60 s, the same time on the decided models), ``root_full`` (on: a task
+that starts late still gets its root bounds by LP, so its open-node bound is the root LP's),
+``share`` (on: under a time limit the tasks of a process time-share it, :func:`search_group`) and
+``imply`` (off: phases implied by linear bounds at each node; on the d = 9 models they found none
+and cost time). Every cut is a row proved valid
 in exact rationals (:meth:`PhaseLP._valid`) before it enters the LP, so weak duality stays exact
 with it.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import time
 from fractions import Fraction
@@ -39,33 +38,12 @@ import highspy
 import numpy as np
 from scipy.sparse import coo_matrix
 
-from maxcert.verify.bab import Z3_SLICE, Incumbent, Piece, _highs, highs_model
+from maxcert.verify.bab import Incumbent, Piece, _highs, highs_model
 from maxcert.verify.exact import ExactRows, down, interval, up
 from maxcert.verify.linear_bounds import propagate
+from maxcert.verify.search import CLOSED, DEFAULT, Options, Outcome, PieceResult, Stats, drive, left, run
 
 INF = highspy.kHighsInf
-DIVE = False  # take a child straight after its parent (warm LP) rather than best-first: off, brackets 10-20 % tighter without
-RULE = "dual"
-CUTS = 10  # rounds of ideal-formulation cuts (PhaseLP.separate) at the search's root
-NODE_CUTS = 0  # rounds of them at every node the LP does not close (cuts are global: they stay)
-CUT_MOST = 32  # cuts added per round at most (the most violated)
-ROOT_FULL = True  # the root's LP tightening runs to its end even past the deadline (a task started late
-# still reports its root LP's bound, not one over interval bounds: 0.04-0.16 s on the d = 9 models)
-OBBT = 1  # root bound tightening on the big-M LP with cuts: rounds of cuts per bound (0: off)
-SHARE = True  # under a time limit, the tasks of a process time-share it (search_group; read by bab.run_pieces)
-IMPLY = False  # at every node, sound linear bounds under its phases fix the phases they imply (found none)
-
-
-def _levers_from_env():
-    """Override the module's levers from ``MAXCERT_LEVERS`` (a JSON object, for A/B benchmarks:
-    the worker processes are spawned and read it at import)."""
-    import json
-    import os
-
-    for k, v in json.loads(os.environ.get("MAXCERT_LEVERS") or "{}").items():
-        if k not in globals() or not k.isupper():
-            raise ValueError(f"MAXCERT_LEVERS: no lever {k} in phase_bab")
-        globals()[k] = v
 
 
 class PhaseLP(ExactRows):
@@ -309,7 +287,7 @@ def _intervals(piece: Piece, bounds, start: int):
     return out
 
 
-def proved_bounds(piece: Piece, fixed=(), deadline=None, rounds=3, record=False):
+def proved_bounds(piece: Piece, fixed=(), deadline=None, rounds=3, record=False, root_full=True):
     """The piece's pre-activation bounds, layer by layer, each proved exactly; with ``record``, the
     proofs a certificate carries. Returns ``(bounds, proofs)`` (``proofs`` None without ``record``).
 
@@ -319,7 +297,7 @@ def proved_bounds(piece: Piece, fixed=(), deadline=None, rounds=3, record=False)
     (:meth:`PhaseLP.separate`) found at the bound's own LP optimum, ``rounds`` times per bound.
     Each LP bound is exact: weak duality recomputed in exact integers from the float dual
     (:meth:`PhaseLP.bound`), rounded outward to a float. Past the deadline the LPs go on without
-    cuts when ``ROOT_FULL`` (a task started late still gets LP bounds), else stop (the interval
+    cuts with ``root_full`` (a task started late still gets LP bounds), else stop (the interval
     bounds stand). ``fixed``: ((layer, neuron), phase) pairs that hold in the subtree searched;
     the bounds then hold in that subtree only.
 
@@ -341,7 +319,7 @@ def proved_bounds(piece: Piece, fixed=(), deadline=None, rounds=3, record=False)
         proof = {"l": {}, "u": {}}
         for j in range(len(l)):
             late = deadline is not None and time.perf_counter() > deadline
-            if late and not ROOT_FULL:
+            if late and not root_full:
                 break
             if not (l[j] < 0 < u[j]):
                 continue
@@ -443,20 +421,17 @@ def _triangles(lp, keys):
     return tri_r, tri_w
 
 
-YIELD_EVERY = 64  # LPs between turns, when several searches share a process (search_group)
-
-
 def search_group(net, dom, tasks, stop_above: bool, deadline=None, max_turns: int | None = None,
-                 record: bool = False) -> list:
+                 opts: Options = DEFAULT) -> list:
     """Several searches of :func:`search_phases` in this process, time-shared: each turn goes to
     the search whose open nodes' largest LP value is highest (an unstarted one first), for
-    ``YIELD_EVERY`` LPs. So when time runs out every search has bounded its open nodes, and the
+    ``opts.yield_every`` LPs. So when time runs out every search has bounded its open nodes, and the
     work went where the largest bound was. ``tasks``: ``(i, s, T, fixed)`` tuples. In error mode
     (not ``stop_above``) a threshold raised by one search is handed to the others (any exact
     error found is a lower bound of the sup: nodes bounded below it need no search). Once one
     search finds a point above its threshold in ``stop_above`` mode, the others stop.
     ``max_turns``: a budget in work, not time: after that many turns every search is told to stop
-    (it then bounds its open nodes), as when the deadline comes. ``record``: as in :func:`search_phases`.
+    (it then bounds its open nodes), as when the deadline comes.
 
     Examples
     --------
@@ -465,10 +440,11 @@ def search_group(net, dom, tasks, stop_above: bool, deadline=None, max_turns: in
     >>> from maxcert.verify.domains import UNIT
     >>> G = from_layers([[[1, -1], [-1, 1]], [[1, 1]]], [[0, 0], [0]])   # |x0 - x1|
     >>> rs = search_group(Net(G), UNIT, [(0, -1, Fraction(0), ()), (1, -1, Fraction(0), ())], False)
-    >>> [(r["status"], r["T"]) for r in rs]                              # max - |x0 - x1| = min <= 1
+    >>> [(r.status, r.T) for r in rs]                                    # max - |x0 - x1| = min <= 1
     [('closed', Fraction(1, 1)), ('closed', Fraction(1, 1))]
     """
-    gens = [_phases(net, dom, i, s, T, stop_above, deadline, fixed, record) for i, s, T, fixed in tasks]
+    gens = [drive(PhaseSearch(net, dom, i, s, T, stop_above, fixed, opts), deadline, stop_above)
+            for i, s, T, fixed in tasks]
     out, est, cost = [None] * len(gens), [math.inf] * len(gens), [0.0] * len(gens)
     live = list(range(len(gens)))
     shared = None if stop_above else max(t[2] for t in tasks)
@@ -488,20 +464,21 @@ def search_group(net, dom, tasks, stop_above: bool, deadline=None, max_turns: in
         except StopIteration as e:
             out[j] = e.value
             live.remove(j)
-            if shared is not None and e.value["T"] > shared:
-                shared = e.value["T"]
-            stop = stop or e.value["status"] == "witness"
+            if shared is not None and e.value.T > shared:
+                shared = e.value.T
+            stop = stop or e.value.status == "witness"
     return out
 
 
-def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadline=None, fixed=(), record=False):
-    """Branch and bound over ReLU phases on piece (i, s); the same contract as
-    :func:`maxcert.verify.bab.search_piece`.
+def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadline=None, fixed=(),
+                  opts: Options = DEFAULT) -> PieceResult:
+    """Branch and bound over ReLU phases on piece (i, s) (:class:`PhaseSearch` under
+    :func:`maxcert.verify.search.drive`); the same contract as :func:`maxcert.verify.bab.search_piece`.
 
     ``fixed``: ((layer, neuron), phase) pairs, phase 1 for ``p >= 0`` and 0 for ``p <= 0``: only
     the subtree with those phases is searched. A ReLU the root bounds find stable needs no fixing,
     or, fixed against its bounds, leaves only points with p = 0, which the other phase's subtree
-    holds: that subtree is then empty. ``record``: the result's ``"proof"`` holds what a certificate
+    holds: that subtree is then empty. ``opts.record``: the result's ``proof`` holds what a certificate
     file carries (a list of one subtree record: bounds and their proofs, cuts, and the search tree
     with each leaf's exact multipliers; see :mod:`maxcert.verify.checker`).
 
@@ -512,167 +489,126 @@ def search_phases(net, dom, i: int, s: int, T: Fraction, stop_above: bool, deadl
     >>> from maxcert.verify.domains import UNIT
     >>> G = from_layers([[[1, -1], [-1, 1]], [[1, 1]]], [[0, 0], [0]])   # |x0 - x1|
     >>> r = search_phases(Net(G), UNIT, 0, -1, Fraction(0), False)      # x0 largest: x0 - |x0-x1| = x1
-    >>> r["status"], r["T"], r["witness"]
+    >>> r.status, r.T, r.witness
     ('closed', Fraction(1, 1), [Fraction(1, 1), Fraction(1, 1)])
     """
-    g = _phases(net, dom, i, s, T, stop_above, deadline, fixed, record)
-    try:
-        while True:
-            next(g)
-    except StopIteration as e:
-        return e.value
+    return run(PhaseSearch(net, dom, i, s, T, stop_above, fixed, opts), deadline, stop_above)
 
 
-def _phases(net, dom, i, s, T, stop_above, deadline, fixed, record=False):
-    """:func:`search_phases` as a generator: every ``YIELD_EVERY`` LPs it yields ``(the largest LP
-    value over its open nodes, its threshold, the seconds bounding its open nodes would take)`` and takes
-    back a threshold raised elsewhere (error mode), None, or "stop"; it returns the result."""
-    piece = Piece(net, dom, i, s)
-    stats = {"nodes": 0, "z3": 0, "lps": 0, "dual": 0, "linear": 0, "cuts": 0}
-    inc = Incumbent(piece, T)
-    bounds, bproofs = proved_bounds(piece, fixed, deadline, OBBT, record)
-    tree: dict = {}  # with ``record``: node id -> ("split", neuron, {phase: child id}) or ("leaf", kind, multipliers)
-    lp = None
+class PhaseSearch:
+    """:func:`search_phases`'s bounding step and branching rule, for :func:`maxcert.verify.search.drive`.
 
-    def proved(res, **extra):
-        """``res`` with the record of this search: what a certificate holds (verify/checker.py)."""
-        if record:
-            res["proof"] = [{"i": i, "s": s, "fixed": {f"{k}.{j}": int(ph) for (k, j), ph in fixed},
-                             "bounds": [[[str(Fraction(float(v))) for v in side] for side in lu] for lu in bounds],
-                             "bound_proofs": bproofs, "cuts": [] if lp is None else lp.cut_records(),
-                             "tree": _nested(tree, 0) if res["status"] == "closed" and tree else None, **extra}]
-        return res
+    The root: the piece's bounds (:func:`proved_bounds`), its big-M LP (:class:`PhaseLP`) and
+    ``opts.cuts`` rounds of cuts. A node is ``(a lower bounds, a upper bounds, the parent's dual,
+    node id)``: the phases it fixes, and the multipliers that bound it if it is never solved.
+    """
 
-    if any(np.any(l > u) for l, u in bounds):
-        return proved(inc.result("closed", stats), empty=True)  # exact bounds that cross: the piece is empty
-    lp = PhaseLP(piece, bounds)
-    keys = sorted(lp.phase, key=lp.phase.get)  # (layer, neuron) of each a, in acols order
-    na = len(keys)
-    zcol = np.array([lp.zcol[kj] for kj in keys], dtype=np.int64)
-    pre_rows = [lp.pre[kj] for kj in keys]
-    tri_r, tri_w = _triangles(lp, keys)
+    can_dive, batch = True, 1
 
-    def left():
-        return None if deadline is None else max(0.05, deadline - time.perf_counter())
+    def __init__(self, net, dom, i, s, T, stop_above: bool, fixed=(), opts: Options = DEFAULT):
+        self.net, self.fixed, self.opts, self.stop_above = net, tuple(fixed), opts, stop_above
+        self.piece = Piece(net, dom, i, s)
+        self.stats, self.inc = Stats(), Incumbent(self.piece, T)
+        self.lp, self.tree, self.extra, self.next_id = None, {}, {}, 1
+        self.t_bound = [0.001, 1]  # seconds spent in exact bounds, and their number: what bounding open nodes costs
 
-    def fixes(alo, ahi):
+    def roots(self, deadline=None):
+        net, piece, opts = self.net, self.piece, self.opts
+        self.bounds, self.bproofs = proved_bounds(piece, self.fixed, deadline, opts.obbt, opts.record, opts.root_full)
+        if any(np.any(l > u) for l, u in self.bounds):
+            self.extra = {"empty": True}  # exact bounds that cross: the piece is empty
+            return []
+        self.lp = lp = PhaseLP(piece, self.bounds)
+        self.keys = keys = sorted(lp.phase, key=lp.phase.get)  # (layer, neuron) of each a, in acols order
+        na = len(keys)
+        self.zcol = np.array([lp.zcol[kj] for kj in keys], dtype=np.int64)
+        self.pre_rows = [lp.pre[kj] for kj in keys]
+        self.tri_r, self.tri_w = _triangles(lp, keys)
+        self.flat = np.array([int(np.sum(net.sizes[:k])) + j for k, j in keys], dtype=np.int64)
+        alo, ahi = np.zeros(na), np.ones(na)
+        for (k, j), ph in self.fixed:
+            if (k, j) in lp.phase:
+                n = keys.index((k, j))
+                alo[n] = ahi[n] = ph
+            elif (self.bounds[k][0][j] >= 0) != bool(ph):  # stable against the fixed phase: only p = 0 is
+                self.extra = {"degenerate": f"{k}.{j}"}  # left, which the other phase's subtree holds
+                return []
+        for _ in range(opts.cuts):
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+            r0 = lp.solve(alo, ahi)
+            cuts = lp.separate(r0[2], most=opts.cut_most) if r0[0] == "optimal" else []
+            if not cuts:
+                break
+            lp.add_cuts(cuts)
+            self.stats.cuts += len(cuts)
+        return [(-math.inf, (alo, ahi, None, 0))]
+
+    def prepare(self, batch):
+        return None
+
+    def fixes(self, alo, ahi):
         """The node's phases in the per-layer form of :class:`Piece`."""
-        fix = [np.zeros(n, dtype=np.int8) for n in net.sizes]
-        for (k, j), lo, hi in zip(keys, alo, ahi):
+        fix = [np.zeros(n, dtype=np.int8) for n in self.net.sizes]
+        for (k, j), lo, hi in zip(self.keys, alo, ahi):
             if lo == 1:
                 fix[k][j] = 1
             elif hi == 0:
                 fix[k][j] = -1
         return fix
 
-    flat = np.array([int(np.sum(net.sizes[:k])) + j for k, j in keys], dtype=np.int64)
-
-    def implied(alo, ahi):
+    def implied(self, alo, ahi):
         """The node's phases with those its sound linear bounds imply (p >= 0 or p <= 0 on all of
         the node) fixed too: the LP then holds those ReLUs exactly. ``None``: the bounds prove the
         node empty."""
-        nb = propagate(net, piece.lo, piece.hi, piece.i, piece.s, fixes(alo, ahi), bounds)
+        piece = self.piece
+        nb = propagate(self.net, piece.lo, piece.hi, piece.i, piece.s, self.fixes(alo, ahi), self.bounds)
         if nb.ub == -math.inf:
             return None
+        flat = self.flat
         lo_, up_ = np.concatenate([b[0] for b in nb.bounds])[flat], np.concatenate([b[1] for b in nb.bounds])[flat]
         free = (alo == 0) & (ahi == 1)
         return np.where(free & (lo_ >= 0), 1.0, alo), np.where(free & (lo_ < 0) & (up_ <= 0), 0.0, ahi)
 
-    def leaf(nid, kind, y=None):
-        if record:
-            tree[nid] = ("leaf", kind, None if y is None else lp.multipliers(y))
+    def leaf(self, nid, kind, y=None):
+        if self.opts.record:
+            self.tree[nid] = ("leaf", kind, None if y is None else self.lp.multipliers(y))
 
-    def result(status, current=None):
-        if status != "unknown":
-            return inc.result(status, stats)
-        # a proved bracket: every open node's exact weak-duality bound from its parent's dual
-        # (any multipliers give a valid bound once recomputed exactly on the node's own phases)
-        open_nodes = [e[2:5] for e in heap] + [n[:3] for n in (dive, current) if n is not None]
-        top, yroot = None, None
-        for alo_, ahi_, y_ in open_nodes:
-            if y_ is None:  # the root, never solved: one LP gives its duals
-                if yroot is None:
-                    r0 = lp.solve(np.zeros(na), np.ones(na))
-                    yroot = r0[3] if r0[0] == "optimal" else False
-                y_ = yroot if yroot is not False else None
-            b = piece.interval_bound() if y_ is None else lp.bound(y_, alo_, ahi_)
-            top = b if top is None else max(top, b)
-        return inc.result(status, stats, top)
-
-    alo, ahi = np.zeros(na), np.ones(na)
-    for (k, j), ph in fixed:
-        if (k, j) in lp.phase:
-            n = keys.index((k, j))
-            alo[n] = ahi[n] = ph
-        elif (bounds[k][0][j] >= 0) != bool(ph):  # stable against the fixed phase: only p = 0 is left,
-            return proved(inc.result("closed", stats), degenerate=f"{k}.{j}")  # which the other phase holds
-    for _ in range(CUTS):
-        if deadline is not None and time.perf_counter() > deadline:
-            break
-        r0 = lp.solve(alo, ahi)
-        cuts = lp.separate(r0[2], most=CUT_MOST) if r0[0] == "optimal" else []
-        if not cuts:
-            break
-        lp.add_cuts(cuts)
-        stats["cuts"] += len(cuts)
-    # (key, tick, a lower bounds, a upper bounds, the parent's dual, node id); the tick names the node
-    heap = [(-math.inf, 0, alo, ahi, None, 0)]
-    tick = 1
-    dive = None  # a child taken straight after its parent: its LP starts from the parent's basis
-    dive_key = -math.inf
-    turn = 0  # the LP count at which this search next hands control back (search_group)
-    t_bound = [0.001, 1]  # seconds spent in exact bounds, and their number: what bounding the open nodes will cost
-    while heap or dive is not None:
-        if deadline is not None and time.perf_counter() > deadline:
-            return result("unknown")
-        if stats["lps"] >= turn:
-            turn = stats["lps"] + YIELD_EVERY
-            msg = yield (-min(heap[0][0] if heap else math.inf, dive_key if dive is not None else math.inf), inc.T,
-                         (len(heap) + 2) * t_bound[0] / max(1, t_bound[1]))
-            if msg == "stop":
-                return result("unknown")
-            if isinstance(msg, Fraction) and not stop_above and msg > inc.T:
-                inc.T = msg
-            if deadline is not None and time.perf_counter() > deadline:
-                return result("unknown")
-        if dive is not None:
-            alo, ahi, ypar, nid = dive
-            dive = None
-        else:
-            _, _, alo, ahi, ypar, nid = heapq.heappop(heap)
-        current = (alo, ahi, ypar)
-        stats["nodes"] += 1
-        if IMPLY and not record and na and stats["nodes"] > 1:  # a recorded tree keeps its nodes' phases
-            nxt = implied(alo, ahi)
+    def step(self, node, j, prep, deadline) -> Outcome:
+        net, inc, lp, stats, opts, piece = self.net, self.inc, self.lp, self.stats, self.opts, self.piece
+        alo, ahi, ypar, nid = node
+        if opts.imply and not opts.record and len(self.keys) and stats.nodes > 1:  # a record keeps its nodes' phases
+            nxt = self.implied(alo, ahi)
             if nxt is None:
-                stats["linear"] += 1
-                continue
+                stats.linear += 1
+                return CLOSED
             alo, ahi = nxt
         r = lp.solve(alo, ahi)
-        stats["lps"] += 1
+        stats.lps += 1
         tf = float(inc.T)
-        for _ in range(NODE_CUTS):
+        for _ in range(opts.node_cuts):
             if r[0] != "optimal" or r[1] <= tf + 1e-9 * (1 + abs(tf)):
                 break
-            cuts = lp.separate(r[2], most=CUT_MOST)
+            cuts = lp.separate(r[2], most=opts.cut_most)
             if not cuts:
                 break
             lp.add_cuts(cuts)
-            stats["cuts"] += len(cuts)
+            stats.cuts += len(cuts)
             r = lp.solve(alo, ahi)
-            stats["lps"] += 1
+            stats.lps += 1
         if r[0] == "infeasible":
             ray = None if r[1] is None else next((sg * r[1] for sg in (1, -1)
                                                   if lp.bound(sg * r[1], alo, ahi, with_c=False) < 0), None)
             if ray is not None:
-                stats["dual"] += 1
-                leaf(nid, "farkas", ray)
-                continue
-            res, _ = piece.close(bounds, fixes(alo, ahi), inc.T, min(Z3_SLICE, left() or Z3_SLICE))
-            stats["z3"] += 1
+                stats.dual += 1
+                self.leaf(nid, "farkas", ray)
+                return CLOSED
+            z3s = opts.z3_slice
+            res, _ = piece.close(self.bounds, self.fixes(alo, ahi), inc.T, min(z3s, left(deadline) or z3s))
+            stats.z3 += 1
             if res == "unsat":
-                leaf(nid, "z3")
-                continue
+                self.leaf(nid, "z3")
+                return CLOSED
             r = ("unknown", "infeasible without a proof")
         if r[0] == "unknown":  # HiGHS gave up on this node: z3 decides it, or it is split
             val, v = math.inf, None
@@ -681,30 +617,30 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed, record=False):
             if val <= tf + 1e-9 * (1 + abs(tf)):
                 tb = time.perf_counter()
                 eb = lp.bound(y, alo, ahi)
-                t_bound[0] += time.perf_counter() - tb
-                t_bound[1] += 1
-                stats["dual"] += 1
+                self.t_bound[0] += time.perf_counter() - tb
+                self.t_bound[1] += 1
+                stats.dual += 1
                 if eb <= inc.T:
-                    leaf(nid, "dual", y)
-                    continue
-            if inc.better(np.clip(v[:net.d], piece.lo, piece.hi), tf, left()):
-                if stop_above:
-                    return result("witness")
+                    self.leaf(nid, "dual", y)
+                    return CLOSED
+            if inc.better(np.clip(v[:net.d], piece.lo, piece.hi), tf, left(deadline)):
+                if self.stop_above:
+                    return Outcome(stop="witness")
                 tf = float(inc.T)
                 if val <= tf + 1e-9 * (1 + abs(tf)) and lp.bound(y, alo, ahi) <= inc.T:
-                    leaf(nid, "dual", y)
-                    continue
+                    self.leaf(nid, "dual", y)
+                    return CLOSED
         free = (alo == 0) & (ahi == 1)
         if v is not None and free.any():
-            p = np.array([v[pr[0]] @ pr[1] + pr[2] if len(pr[0]) else pr[2] for pr in pre_rows])
-            gap = v[zcol] - np.maximum(p, 0.0)
-            if RULE == "frac":
+            p = np.array([v[pr[0]] @ pr[1] + pr[2] if len(pr[0]) else pr[2] for pr in self.pre_rows])
+            gap = v[self.zcol] - np.maximum(p, 0.0)
+            if opts.rule == "frac":
                 a = v[lp.acols]
                 gap = np.minimum(a, 1 - a)
-            elif RULE == "dual":
-                gap = (y[tri_r] + y[tri_r + 1]) * tri_w
-            elif RULE == "dualgap":
-                gap = (y[tri_r] + y[tri_r + 1]) * tri_w * gap
+            elif opts.rule == "dual":
+                gap = (y[self.tri_r] + y[self.tri_r + 1]) * self.tri_w
+            elif opts.rule == "dualgap":
+                gap = (y[self.tri_r] + y[self.tri_r + 1]) * self.tri_w * gap
             gap = np.where(free, gap, -1.0)
             j = int(np.argmax(gap))
             if gap[j] <= 1e-12:  # the LP point is exact on its phases: split the most balanced free one
@@ -714,31 +650,53 @@ def _phases(net, dom, i, s, T, stop_above, deadline, fixed, record=False):
             j = int(np.argmax(free))
         else:
             # every phase fixed: the relaxation is the exact linear region, so z3 decides
-            closed = inc.exact_leaf(bounds, fixes(alo, ahi), None, stats, left())
+            closed = inc.exact_leaf(self.bounds, self.fixes(alo, ahi), None, stats, left(deadline))
             if closed == "closed":
-                leaf(nid, "z3")
-                continue
+                self.leaf(nid, "z3")
+                return CLOSED
             if closed == "unknown":
-                return result("unknown", current)
-            if stop_above:
-                return result("witness")
-            heapq.heappush(heap, (-math.inf, tick, alo, ahi, ypar, nid))  # re-check against the raised T
-            tick += 1
-            continue
-        key = -val
+                return Outcome(stop="unknown")
+            if self.stop_above:
+                return Outcome(stop="witness")
+            return Outcome([(-math.inf, (alo, ahi, ypar, nid))], dive=False)  # re-check against the raised T
         ychild = y if v is not None else ypar  # the duals that bound the children if time runs out
         first = 1 if v is None or v[lp.acols[j]] >= 0.5 else 0  # the child holding the LP point
-        if record:
-            tree[nid] = ("split", "%d.%d" % keys[j], {first: tick, 1 - first: tick + 1})
+        ids = {first: self.next_id, 1 - first: self.next_id + 1}
+        self.next_id += 2
+        if opts.record:
+            self.tree[nid] = ("split", "%d.%d" % self.keys[j], ids)
+        children = []
         for ph in (first, 1 - first):
             lo, hi = alo.copy(), ahi.copy()
             lo[j] = hi[j] = ph
-            if dive is None and DIVE:
-                dive, dive_key = (lo, hi, ychild, tick), key
-            else:
-                heapq.heappush(heap, (key, tick, lo, hi, ychild, tick))
-            tick += 1
-    return proved(result("closed"))
+            children.append((-val, (lo, hi, ychild, ids[ph])))
+        return Outcome(children)
 
+    def open_bound(self, nodes):
+        """Every open node's exact weak-duality bound from its parent's dual (any multipliers give a
+        valid bound once recomputed exactly on the node's own phases); the root, never solved, gets
+        one LP for its duals."""
+        top, yroot = None, None
+        na = len(self.keys)
+        for alo, ahi, y, _ in nodes:
+            if y is None:
+                if yroot is None:
+                    r0 = self.lp.solve(np.zeros(na), np.ones(na))
+                    yroot = r0[3] if r0[0] == "optimal" else False
+                y = yroot if yroot is not False else None
+            b = self.piece.interval_bound() if y is None else self.lp.bound(y, alo, ahi)
+            top = b if top is None else max(top, b)
+        return top
 
-_levers_from_env()
+    def bound_cost(self, n: int) -> float:
+        return n * self.t_bound[0] / max(1, self.t_bound[1])
+
+    def result(self, status: str, upper=None) -> PieceResult:
+        res = self.inc.result(status, self.stats, upper)
+        if self.opts.record:
+            k = self.fixed
+            res.proof = [{"i": self.piece.i, "s": self.piece.s, "fixed": {f"{a}.{b}": int(ph) for (a, b), ph in k},
+                          "bounds": [[[str(Fraction(float(v))) for v in side] for side in lu] for lu in self.bounds],
+                          "bound_proofs": self.bproofs, "cuts": [] if self.lp is None else self.lp.cut_records(),
+                          "tree": _nested(self.tree, 0) if status == "closed" and self.tree else None, **self.extra}]
+        return res
