@@ -93,7 +93,7 @@ def test_group_under_a_limit_bounds_every_task():
     rs = search_group(net, UNIT, [(i, s, Fraction(0), ()) for i, s in pieces], False, max_turns=8)
     assert all(r.upper is not None for r in rs)
     # shared, not in turn: the first piece (the whole box, the largest search) did not take it all
-    assert sum(r["nodes"] > 0 for r in rs) >= 2
+    assert sum(r.stats.nodes > 0 for r in rs) >= 2
     # each piece's bracket holds its exact sup; a lower end is an exact error of some piece
     assert all(r.upper >= sup for r, sup in zip(rs, sups))
     assert all(r.T <= max(sups) for r in rs)

@@ -4,9 +4,11 @@ Floating point (HiGHS's LPs, float bound propagation, sampling) only proposes: a
 becomes part of a verdict only through one of the functions here, which recompute it in exact
 rationals or integers, or round it outward so that the float contains the exact value.
 
-* **Exact evaluation** (:func:`forward`, :func:`error`): the network on its exact weights, every
-  layer an integer matrix product over one common denominator. A witness counts only once
-  re-evaluated here; so does the value an exact region LP reports for it.
+* **Exact evaluation** (:func:`forward`, :func:`error`): a layered network on its exact weights,
+  every layer an integer matrix product over one common denominator (a graph is evaluated node by
+  node by :func:`maxcert.graphs.evaluate.evaluate_exact`, the one graph interpreter: a graph with
+  skip connections compiles to large, mostly zero layers). A witness counts only once re-evaluated
+  exactly; so does the value an exact region LP reports for it.
 * **Scaling** (:func:`lcm_den`, :func:`floor_scaled`, :func:`objs`): rationals as integers over a
   common denominator, and a float dual floored exactly onto a grid of 2^-K.
 * **Outward rounding** (:func:`up`, :func:`down`, :func:`grid_outward`, :func:`float_box`,

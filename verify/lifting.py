@@ -26,10 +26,9 @@ from math import comb
 
 import networkx as nx
 
-from maxcert.graphs.evaluate import affine_forms, compile_layers, output_form
+from maxcert.graphs.evaluate import affine_forms, evaluate_exact, output_form
 from maxcert.graphs.schema import input_nodes, output_nodes
 from maxcert.verify.domains import Domain
-from maxcert.verify.exact import forward
 
 ZERO = -1  # the constant 0 as a member of an atom: max(x_S, 0)
 
@@ -387,7 +386,7 @@ def cone_queries(f: MaxForm, d: int, dom: Domain, eps, relative: bool = False):
 
 def exact_spot_check(G: nx.DiGraph, f: MaxForm, points) -> bool:
     """The network and its lifted form agree exactly at the given points (a guard, not a proof)."""
-    return all(forward(compile_layers(G), p)[0] == f.value(p) for p in points)
+    return all(evaluate_exact(G, p)[0] == f.value(p) for p in points)
 
 
 __all__ = ["ZERO", "MaxForm", "cone_queries", "exact_spot_check", "lift", "sup_error", "sup_relative"]

@@ -27,7 +27,7 @@ from fractions import Fraction
 import networkx as nx
 import numpy as np
 
-from maxcert.graphs.evaluate import compile_layers
+from maxcert.graphs.evaluate import compile_layers, evaluate_exact
 from maxcert.graphs.schema import input_nodes, to_fraction
 from maxcert.verify import lifting, solvers
 from maxcert.verify.certificates import CERTIFIED, COMPUTED, REFUTED, UNBOUNDED, UNKNOWN, Certificate, graph_sha256
@@ -44,7 +44,6 @@ from maxcert.verify.certify import (
 )
 from maxcert.verify.domains import Domain
 from maxcert.verify.encode import Encoding, q, to_smt2
-from maxcert.verify.exact import forward
 from maxcert.verify.symmetry import looks_symmetric
 
 
@@ -62,7 +61,7 @@ def relative_error(G: nx.DiGraph, x: Sequence[object]) -> Fraction | str:
     'unbounded'
     """
     xs: list[Fraction] = [to_fraction(v) for v in x]
-    (y,) = forward(compile_layers(G), xs)
+    (y,) = evaluate_exact(G, xs)
     e, c = abs(y - max(xs)), max(xs) - min(xs)
     if c == 0:
         return Fraction(0) if e == 0 else UNBOUNDED
@@ -75,7 +74,6 @@ def _ratio_key(r):
 
 def _sample(G, dom: Domain, n: int = 4096, seed: int = 0, keep: int = 6):
     """Float proposals (flat inputs included), the best ``keep`` re-evaluated exactly: ``(ratio, x)``."""
-    from maxcert.graphs.evaluate import compile_layers
 
     f = compile_layers(G)
     d = len(input_nodes(G))
@@ -262,7 +260,7 @@ def _region_search(G, enc: Encoding, cert, t0, deadline, best, best_x) -> Certif
         if not enc.cone:
             k = min(range(len(x)), key=lambda i: x[i])
             region += [enc.x[k] <= xi for xi in enc.x] + [enc.lo == enc.x[k]]
-        (y,) = forward(compile_layers(G), x)
+        (y,) = evaluate_exact(G, x)
         sign = 1 if y >= max(x) else -1
         while True:  # Dinkelbach: maximise sign (N - max) - r (max - min) over the region
             assert isinstance(r, Fraction)  # a flat witness returned above
