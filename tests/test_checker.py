@@ -7,6 +7,7 @@ import pytest
 
 from maxcert.graphs import approximator, save_model
 from maxcert.symbolic.optimal import optimal_approximation
+from maxcert.verify.search import DEFAULT
 
 SMALL = optimal_approximation(5, [0, 1, 4])  # "small" at d = 5: error 1/(2(d+1)) = 1/12, on [0,1]^5
 
@@ -109,13 +110,16 @@ def test_benchmark_model_rechecked_leaf_by_leaf(tmp_path, run_cli):
     from pathlib import Path
 
     model = Path(__file__).resolve().parents[1] / "benchmarks" / "models" / "max_d4_16.onnx"
-    out, cert = _cert(run_cli, tmp_path, "error", model)
+    out, cert = _cert(run_cli, tmp_path, "error", model, "--checkable")  # d = 4: the phase search, recorded
     assert cert["proof"]["route"] == "bab" and len(cert["proof"]["bab"]["layers"]) == 1
     code, text, _ = run_cli("check", out, "--model", model)
-    assert code == 0 and "branch and bound: 5 pieces" in text and "dual" in text
+    assert code == 0 and "branch and bound: 8 pieces" in text and "dual" in text  # 4 inputs x 2 signs
 
 
 # -- branch and bound records, tampered with ---------------------------------------------------
+
+CHECKABLE = DEFAULT.replace(record_every_d=True)  # d = 3: the phase search, so that it is recorded
+
 
 def _random_net(seed=3, d=3, widths=(5, 5)):
     """A small random ReLU network with dyadic weights: its exact error needs a real search."""
@@ -138,7 +142,7 @@ def bab_cert():
     from maxcert.verify.certify import worst_case_error
 
     G = _random_net()
-    cert = worst_case_error(G, strategy="bab", jobs=1, record=True)
+    cert = worst_case_error(G, strategy="bab", jobs=1, record=True, options=CHECKABLE)
     assert cert.status == "COMPUTED" and cert.bab_proof is not None
     return G, json.loads(json.dumps(certificate_file(cert, G)))
 
@@ -240,7 +244,7 @@ def test_a_certified_bound_below_the_error_fails_at_a_leaf(bab_cert):
 
     G, computed = bab_cert
     value = Fraction(computed["verdict"]["value"])
-    cert = certify(G, value, strategy="bab", jobs=1, record=True)
+    cert = certify(G, value, strategy="bab", jobs=1, record=True, options=CHECKABLE)
     assert cert.status == "CERTIFIED"
     rec = json.loads(json.dumps(certificate_file(cert, G, value)))
     assert "cover the domain" in _check(G, rec)[-1]
@@ -254,8 +258,15 @@ def test_branch_and_bound_verdict_without_its_record_rechecked_by_the_plain_quer
     from pathlib import Path
 
     model = Path(__file__).resolve().parents[1] / "benchmarks" / "models" / "max_d4_16.onnx"
-    out, cert = _cert(run_cli, tmp_path, "error", model)
-    assert cert["proof"]["route"] == "bab"
-    del cert["proof"]["bab"]  # as for a network that is not strictly layered
-    code, text, _ = run_cli("check", _write(tmp_path / "plain.json", cert), "--model", model)
+    out = tmp_path / "cert.json"
+    code, text, _ = run_cli("error", model, "--certificate", out)  # d = 4, no --checkable: no record
+    assert code == 0 and "holds no branch-and-bound record" in text
+    cert = json.loads(out.read_text())
+    assert cert["proof"]["route"] == "bab" and "bab" not in cert["proof"]
+    code, text, _ = run_cli("check", out, "--model", model)
     assert code == 0 and "route bab re-proved by it" in text
+
+
+def test_checkable_needs_a_certificate(small, run_cli):
+    code, _, err = run_cli("error", small, "--checkable")
+    assert code == 3 and "--checkable" in err and "--certificate" in err

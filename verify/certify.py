@@ -330,8 +330,9 @@ def certify(G: nx.DiGraph, eps: Rational = 0, domain: str | Domain = "unit", tim
     proves N invariant under input permutations and then solves in the ordered cone; ``auto``
     tries the latter when float sampling suggests N is symmetric. ``smt2`` always receives the plain, standalone query.
     ``record``: branch and bound keeps the record of its search (``Certificate.bab_proof``) for a
-    certificate file that ``maxcert check`` re-verifies leaf by leaf; it then searches over ReLU
-    phases at every input dimension (the route whose every step is written down). ``options``: the
+    certificate file that ``maxcert check`` re-verifies leaf by leaf: the phase search records every
+    step (below 7 inputs the input search records nothing, unless ``options.record_every_d`` sends
+    those pieces to the phase search too). ``options``: the
     levers of branch and bound (:class:`maxcert.verify.search.Options`; default the measured best).
 
     Examples
