@@ -112,8 +112,8 @@ def _add_domain(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkable", action="store_true",
                    help="with --certificate, below 7 inputs too: branch and bound searches over ReLU phases so "
                         "that every leaf is recorded for `maxcert check` (there it otherwise splits input boxes, "
-                        "records nothing, and the check falls back to the plain query); slower: 1.2-5x on the "
-                        "d = 4 benchmark models")
+                        "records nothing, and the check falls back to the plain query); slower there: 1.5-3.6x on "
+                        "the d = 4 benchmark models, the two largest not within 120 s (benchmarks/certificates.md)")
     p.add_argument("--quiet", action="store_true", help="no progress line (there is none unless stderr is a terminal)")
     p.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
                    help="processes for independent solver queries (default: all cores)")

@@ -806,7 +806,8 @@ def _groups(tasks, n):
 def _phase_path(net: Net, leaf_proof: str, opts: Options = DEFAULT) -> bool:
     """The phase search from ``opts.phase_min_d`` inputs on, and at every d when a certificate
     records the search with ``record_every_d``: only its steps (bounds, cuts, splits, leaves) are
-    written down for the checker (below phase_min_d it costs 1.2-5x the input search's time)."""
+    written down for the checker (below phase_min_d it costs 1.5-3.6x the input search's time on the
+    d = 4 benchmark models, and more on the largest: benchmarks/certificates.md)."""
     every = opts.record and opts.record_every_d
     return bool(net.sizes) and (net.d >= opts.phase_min_d or every) and leaf_proof == "dual"
 
