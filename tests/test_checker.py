@@ -270,3 +270,13 @@ def test_branch_and_bound_verdict_without_its_record_rechecked_by_the_plain_quer
 def test_checkable_needs_a_certificate(small, run_cli):
     code, _, err = run_cli("error", small, "--checkable")
     assert code == 3 and "--checkable" in err and "--certificate" in err
+
+
+def test_a_bab_record_rechecked_in_cvc5(bab_cert):
+    """The z3-closed leaves go to cvc5 as queries the checker writes: the same verdict."""
+    pytest.importorskip("cvc5")
+    from maxcert.verify import checker
+
+    G, cert = bab_cert
+    parts = checker.check_certificate(json.loads(json.dumps(cert)), G, solver="cvc5")
+    assert "cvc5 unsat" in parts[-1]
