@@ -280,3 +280,52 @@ def test_a_bab_record_rechecked_in_cvc5(bab_cert):
     G, cert = bab_cert
     parts = checker.check_certificate(json.loads(json.dumps(cert)), G, solver="cvc5")
     assert "cvc5 unsat" in parts[-1]
+
+
+def _crafted(s, eps="1"):
+    """A hand-made bab record for N = 4 relu(x0 + x1 - 1/2) on [0,1]^2 (true error 5 at (1, 1)): one
+    whole-box piece per sign, split on the one ReLU; the active leaf's multipliers (2^200 on its two
+    big-M rows) cancel exactly, so in exact arithmetic its bound is 6 (a reviewer's attack: with a
+    float sign the sum lost the objective to rounding and read 0)."""
+    from maxcert.graphs.evaluate import from_layers
+    from maxcert.verify.certificates import graph_sha256, strict_layers
+
+    G = from_layers([[[Fraction(1), Fraction(1)]], [[Fraction(4)]]], [[Fraction(-1, 2)], [Fraction(0)]])
+    M = 2 ** 200
+
+    def sub(sign):
+        off = {"K": 0, "y": {"ua0.0": 4} if sign > 0 else {}}
+        return {"i": None, "s": sign, "fixed": {}, "bounds": [[["-1/2"], ["3/2"]]], "bound_proofs": [], "cuts": [],
+                "tree": {"split": "0.0", "1": {"leaf": "dual", "y": {"K": 0, "y": {"ge0.0": M, "bm0.0": M}}},
+                         "0": {"leaf": "dual", "y": off}}}
+    cert = {"format": "maxcert-certificate", "model_sha256": graph_sha256(G),
+            "property": {"domain": "unit", "eps": eps, "relative": False, "windows": None},
+            "verdict": {"status": "CERTIFIED", "witness": None},
+            "proof": {"route": "bab", "bab": {"layers": strict_layers(G), "pieces": [sub(s), sub(-s)]}}}
+    return G, json.loads(json.dumps(cert))
+
+
+def test_crafted_records_are_judged_exactly():
+    from maxcert.verify.checker import Invalid, Unreadable
+
+    G, cert = _crafted(1, eps="6")  # honest: the active leaf's exact bound is 6 (above the true 5): accepted at 6
+    assert "cover the domain" in _check(G, cert)[-1]
+    G, cert = _crafted(1)
+    with pytest.raises(Invalid, match="dual bound 6 exceeds 1"):
+        _check(G, cert)
+    G, cert = _crafted(1.0)  # a float sign: refused before any sum
+    with pytest.raises(Invalid, match="no input index and sign"):
+        _check(G, cert)
+    G, cert = _crafted(1, eps="6")
+    cert["proof"]["bab"]["pieces"][0]["fixed"] = {"0.0": 1, "00.0": 0}  # one neuron named twice
+    with pytest.raises(Invalid, match="named twice|every phase combination"):
+        _check(G, cert)
+    G, cert = _crafted(1, eps="6")
+    cert["proof"]["bab"]["pieces"][0]["tree"]["0"]["y"]["K"] = 10 ** 9  # a scale that would exhaust memory
+    with pytest.raises(Unreadable, match="out of range"):
+        _check(G, cert)
+    for bad in ("box:2,1", "box:0,1,5", "Unit"):
+        G, cert = _crafted(1, eps="6")
+        cert["property"]["domain"] = bad
+        with pytest.raises(Unreadable, match="not unit, reals or box"):
+            _check(G, cert)

@@ -108,9 +108,13 @@ def _network(G, prefix: str, xs: list) -> tuple[list, str]:
 
 def _box(domain: str):
     """``(lo, hi)`` of a bounded domain (``unit`` or ``box:LO,HI``), None for ``reals``."""
-    if domain == "reals":
-        return None
-    return (Fraction(0), Fraction(1)) if domain == "unit" else tuple(Fraction(v) for v in domain[4:].split(","))
+    if domain in ("reals", "unit"):
+        return None if domain == "reals" else (Fraction(0), Fraction(1))
+    parts = domain.removeprefix("box:").split(",") if str(domain).startswith("box:") else []
+    lo, hi = (_frac(v, "a domain end") for v in parts) if len(parts) == 2 else (1, 0)
+    if not lo <= hi:
+        raise Unreadable(f"domain {domain!r}: not unit, reals or box:LO,HI with LO <= HI")
+    return lo, hi
 
 
 def _domain(xs, box) -> list:
@@ -123,12 +127,6 @@ def _inputs(G, domain: str):
     return xs, [f"(declare-const {x} Real)" for x in xs] + _domain(xs, _box(domain))
 
 
-def _extreme(name, xs, op) -> list:
-    """``name`` is max (op ``>=``) or min (``<=``) of xs: a bound attained by one of them."""
-    return ([f"(declare-const {name} Real)"] + [f"(assert ({op} {name} {x}))" for x in xs]
-            + [f"(assert (or {' '.join(f'(= {name} {x})' for x in xs)}))"])
-
-
 def violation_query(G, domain: str, eps, relative: bool, cone: bool = False) -> str:
     """Is there x in the domain with |N(x) - max(x)| > eps (or > eps (max - min))? ``cone``: only x
     with x_0 >= .. >= x_{d-1}, where max = x_0 and min = x_{d-1}."""
@@ -139,7 +137,9 @@ def violation_query(G, domain: str, eps, relative: bool, cone: bool = False) -> 
         lines += [f"(assert (>= {a} {b}))" for a, b in zip(xs, xs[1:])]
         t, lo = xs[0], xs[-1]
     else:
-        lines += _extreme("t", xs, ">=") + (_extreme("lo", xs, "<=") if relative else [])
+        for name, op in [("t", ">=")] + ([("lo", "<=")] if relative else []):  # a bound attained by one of xs
+            lines += ([f"(declare-const {name} Real)"] + [f"(assert ({op} {name} {x}))" for x in xs]
+                      + [f"(assert (or {' '.join(f'(= {name} {x})' for x in xs)}))"])
         t, lo = "t", "lo"
     bound = f"(* {_num(eps)} (- {t} {lo}))" if relative else _num(eps)
     lines.append(f"(assert (or (> (- {out} {t}) {bound}) (> (- {t} {out}) {bound})))")
@@ -242,12 +242,13 @@ class _LP:
         """Weak duality: for multipliers m (>= 0 on inequality rows), every point v of the LP has
         ``obj . v = m A v + r v <= m rhs + sum_c max(r_c lo_c, r_c hi_c)`` with ``r = obj - m A``.
         ``y``: ``{"K": K, "y": {row: n}}``, multiplier n / 2^K; ``abox``: the node's phase boxes."""
-        scale, ys = 1 << int(y["K"]), y["y"].items()
-        r, total = dict(obj), Fraction(0)
+        K, ys, r, total = int(y["K"]), y["y"].items(), dict(obj), Fraction(0)
+        if not 0 <= K <= 1 << 16:
+            raise Unreadable(f"{what}: a multiplier scale 2^{K} out of range")
         for name, num in ys:
             if name not in self.rows or not isinstance(num, int):
                 raise Invalid(f"{what}: a multiplier on {name!r}, which is no row of its LP")
-            m = Fraction(num, scale)
+            m = Fraction(num, 1 << K)
             row, rhs, eq = self.rows[name]
             if m < 0 and not eq:
                 raise Invalid(f"{what}: a negative multiplier on inequality row {name}")
@@ -268,6 +269,8 @@ def _subtree(W, b, sub, i, s, box, bound, counts) -> str | None:
     L, where = len(W) - 1, f"piece (i={i}, s={s}) subtree {sub.get('fixed')}"
     B = [([_frac(v, "a bound") for v in lu[0]], [_frac(v, "a bound") for v in lu[1]]) for lu in sub["bounds"]]
     fixed = {tuple(int(v) for v in kj.split(".", 1)): int(ph) for kj, ph in sub["fixed"].items()}
+    if any(f"{k}.{j}" not in sub["fixed"] for k, j in fixed) or len(fixed) != len(sub["fixed"]):
+        raise Invalid(f"bab: {where}: fixed phases not named layer.index, or one named twice")
     proofs = sub["bound_proofs"]
     if len(B) != L or any(len(B[k][0]) != len(W[k]) or len(B[k][1]) != len(W[k]) for k in range(L)):
         raise Invalid(f"bab: {where}: bounds for {[len(x[0]) for x in B]} neurons, the model has {[len(w) for w in W[:-1]]}")
@@ -302,14 +305,12 @@ def _subtree(W, b, sub, i, s, box, bound, counts) -> str | None:
     c = {col: s * w for w, col in zip(W[L][0], lp.last) if w and col is not None} | {lp.t: Fraction(-s)}
     c0 = s * b[L][0]  # the objective s (N(x) - t) is c . v + c0
     root = {f"a{k}.{j}": (ph, ph) for (k, j), ph in fixed.items() if f"a{k}.{j}" in lp.box}
-    if sub.get("tree") is None:
-        raise Invalid(f"bab: {where}: no search tree")
-    stack = [(sub["tree"], root, "root")]
+    stack = [(sub.get("tree"), root, "root")]
     while stack:
         node, abox, path = stack.pop()
         what = f"bab: {where}: leaf {path}"
         if not isinstance(node, dict):
-            raise Unreadable(f"{what}: not a node")
+            raise Invalid(f"{what}: no search node (a subtree without its tree)")
         if "split" in node:
             a = f"a{node['split']}"
             if a not in lp.box or abox.get(a, (0, 1)) != (0, 1):
@@ -364,17 +365,18 @@ def leaf_query(W, b, B, i, s, box, phases, bound) -> str:
 
 def check_bab(G, rec: dict, domain: str, bound: Fraction, solver: str, timeout) -> str:
     """Branch and bound's record re-verified: the pieces cover the domain (for each sign of the error,
-    every input as the largest, or for the positive sign one whole-box piece with t >= every x_k),
+    every input as the largest, or one whole-box piece with a variable t >= every x_k),
     each piece's subtrees cover all its fixed phases, and every subtree passes :func:`_subtree`."""
     box = _box(domain)
     if box is None:
         raise Invalid("bab: branch and bound needs a bounded domain")
     (W, b), pieces = _strict(G, rec["layers"]), {}
-    for sub in rec["pieces"]:
-        pieces.setdefault((sub["i"], sub["s"]), []).append(sub)
     d = len(W[0][0])
-    if not all(s in (1, -1) and (i is None or (isinstance(i, int) and 0 <= i < d)) for i, s in pieces):
-        raise Invalid("bab: a piece that is no input index and sign")
+    for sub in rec["pieces"]:  # exact ints only: a float sign would make the dual sums floats
+        i, s = sub["i"], sub["s"]
+        if type(s) is not int or s not in (1, -1) or not (i is None or (type(i) is int and 0 <= i < d)):
+            raise Invalid(f"bab: a piece ({i!r}, {s!r}) that is no input index and sign")
+        pieces.setdefault((i, s), []).append(sub)
     for s in (1, -1):
         if (None, s) not in pieces and any((i, s) not in pieces for i in range(d)):
             raise Invalid(f"bab: the pieces of sign {s:+d} do not cover the domain (each input as the largest)")
@@ -407,7 +409,7 @@ def check_bab(G, rec: dict, domain: str, bound: Fraction, solver: str, timeout) 
 def _frac(v, what):
     try:
         return Fraction(v)
-    except (TypeError, ValueError, ZeroDivisionError):
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         raise Unreadable(f"{what} is not a rational number: {v!r}") from None
 
 
@@ -432,22 +434,20 @@ def check_certificate(cert: dict, G, solver: str = "z3", timeout: float | None =
         raise Unreadable(f"not a maxcert certificate (format {cert.get('format') if isinstance(cert, dict) else None!r})")
     try:
         prop, verdict, proof = cert["property"], cert["verdict"], cert["proof"]
-        domain, relative, status = prop["domain"], bool(prop.get("relative")), verdict["status"]
+        domain, relative, status = prop["domain"], prop.get("relative") is True, verdict["status"]
     except (KeyError, TypeError) as e:
         raise Unreadable(f"certificate field missing: {e}") from None
     if prop.get("windows") is not None:
         raise Undecided("a windows property: this checker version re-proves one output against max of every input")
-    done = []
     if graph_sha256(G) != cert.get("model_sha256"):
         raise Invalid("model: its exact network does not hash to the certificate's model_sha256")
-    done.append("model hash")
-    d = len(_layers(G)[0])
+    done, d, box = ["model hash"], len(_layers(G)[0]), _box(domain)
     w = verdict.get("witness")
     if w is not None:
         x = [_frac(v, "a witness coordinate") for v in w]
         if len(x) != d:
             raise Invalid(f"witness: {len(x)} coordinates for a model with {d} inputs")
-        if _box(domain) is not None and not all(_box(domain)[0] <= v <= _box(domain)[1] for v in x):
+        if box is not None and not all(box[0] <= v <= box[1] for v in x):
             raise Invalid("witness: outside the domain")
         e = error_at(G, x, relative)
         claimed = verdict.get("error_at_witness")
