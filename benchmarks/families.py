@@ -203,6 +203,9 @@ def main(argv=None) -> int:
             old = json.load(f)
         if (old["timeout"], old["threads"]) != (a.timeout, a.threads):
             raise SystemExit(f"--append: {path} was run with another --timeout or --threads")
+        if missing and not old.get("gurobi_missing"):  # the table would say Gurobi is missing for all rows
+            raise SystemExit(f"--append: {path} has Gurobi's columns and Gurobi is missing here ({missing}); "
+                             "pip install -e '.[bench]'")
         res["rows"] = old["rows"]
         res["command"] = old["command"] + " && " + res["command"]
     for d in a.d:
