@@ -123,17 +123,9 @@ CHECKABLE = DEFAULT.replace(record_every_d=True)  # d = 3: the phase search, so 
 
 def _random_net(seed=3, d=3, widths=(5, 5)):
     """A small random ReLU network with dyadic weights: its exact error needs a real search."""
-    import numpy as np
+    from test_phase_bab import _graph  # the same generator as the phase search's tests
 
-    from maxcert.graphs.evaluate import from_layers
-
-    rng = np.random.default_rng(seed)
-    Ws, bs, n = [], [], d
-    for w in widths + (1,):
-        Ws.append([[Fraction(int(v), 4) for v in rng.integers(-4, 5, size=n)] for _ in range(w)])
-        bs.append([Fraction(int(v), 8) for v in rng.integers(-4, 5, size=w)])
-        n = w
-    return from_layers(Ws, bs)
+    return _graph(seed, d, widths)
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,19 @@ from maxcert.verify.domains import UNIT
 from maxcert.verify.search import DEFAULT
 
 
-def _net(seed, d=7, widths=(6, 6)):
+def _graph(seed, d=7, widths=(6, 6)):
+    """A random ReLU network with dyadic weights (quarters and eighths)."""
     rng = np.random.default_rng(seed)
     Ws, bs, n = [], [], d
     for w in widths + (1,):
         Ws.append([[Fraction(int(v), 4) for v in rng.integers(-4, 5, size=n)] for _ in range(w)])
         bs.append([Fraction(int(v), 8) for v in rng.integers(-4, 5, size=w)])
         n = w
-    return Net(from_layers(Ws, bs))
+    return from_layers(Ws, bs)
+
+
+def _net(seed, d=7, widths=(6, 6)):
+    return Net(_graph(seed, d, widths))
 
 
 def _point(lp, piece, x):
