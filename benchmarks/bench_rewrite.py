@@ -193,7 +193,8 @@ class Report:
              "ratios = rewritten / original, measured in the same run. The rewrite is the default residual "
              "form (one ReLU per pairwise max); portable: its default op set (Reshape/MatMul/Relu/Add/Transpose, "
              "for Marabou, auto_LiRPA, CrypTen; a pool too large for its matrices is written fast, and the "
-             "column says so), fast: `--ops fast` (Gather/Sub/Relu/Add/Concat). ReLUs are the same in both. "
+             "column says so), fast: `--ops fast` (depthwise Conv/Relu/Add/Concat on 2-D float pools, "
+             "else Slice/Gather/Sub/Relu/Add/Concat). ReLUs are the same in both. "
              "Window outputs: output positions of all pools (batch x channels x spatial); ReLUs added: over all "
              "of them; certified: portable pools (fast pools are certified as well, JSON `fast_certified`)."), "",
             "| " + " | ".join(self.HEADERS) + " |",

@@ -321,15 +321,30 @@ def replacement_nodes(spec: PoolSpec, X: str, Y: str, E: _Emitter, form: str = "
                       ops: str = "portable", lead=(1, 1), plan=None) -> list:
     """The nodes computing ``Y = MaxPool(X)`` for ``spec`` (X of rank 2 + r), appended to E:
     the separable plan in the given form and op set (:mod:`maxcert.graphs.pool_emit`)."""
+    from maxcert.graphs.pool_conv import emit_conv
     from maxcert.graphs.pool_emit import emit_fast, emit_portable
 
     plan = plan or pool_plan(spec)
     if ops == "portable":
         emit_portable(E, plan, X, Y, list(lead), list(spec.inp), form, gadget)
+    elif (program := _conv_form(plan, E, form, lead)) is not None:
+        emit_conv(E, program, X, Y, lead[1])
     else:
         emit_fast(E, plan, X, Y, len(spec.inp), form, gadget)
     _fold_identity(E.nodes, Y)
     return E.nodes
+
+
+def _conv_form(plan, E: _Emitter, form: str, lead):
+    """The fast op set's depthwise-Conv program where onnxruntime has its fast Conv (2-D, float,
+    known channels, one ReLU per pairwise max), else None (the Slice form)."""
+    from onnx import TensorProto
+
+    from maxcert.graphs.pool_conv import conv_program
+
+    if form != "residual" or E.elem_type != TensorProto.FLOAT or len(lead) < 2 or not lead[1]:
+        return None
+    return conv_program(plan)
 
 
 def _fold_identity(nodes: list, Y: str) -> None:
@@ -487,8 +502,9 @@ def rewrite_model(model, gadget: str = "relu3", depth: int | None = None, range_
 
     ``form`` is ``residual`` (one ReLU per pairwise max, skip connections) or ``mlp`` (plain layers,
     the ``gadget`` relu3 or relu4); ``ops`` is ``portable`` (Reshape, MatMul, Relu, Add, Transpose:
-    what verifiers and secure-inference frameworks read) or ``fast`` (Gather, Sub, Relu, Add, Concat,
-    for onnxruntime). A portable pool whose constant matrices would hold more than
+    what verifiers and secure-inference frameworks read) or ``fast`` (for onnxruntime: depthwise Conv,
+    Relu, Add, Concat for a 2-D float pool, :mod:`maxcert.graphs.pool_conv`; else Slice or Gather,
+    Sub, Relu, Add, Concat, Transpose). A portable pool whose constant matrices would hold more than
     ``pool_emit.PORTABLE_MATRIX_LIMIT`` entries, or whose channel count is symbolic, is written in
     the fast op set instead, and its site's ``note`` says so.
 

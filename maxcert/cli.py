@@ -202,7 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "max(a, b) = b + relu(a - b) shared by overlapping windows, ceil(log2 K) Relu layers per "
                     "axis of kernel K. By default only ops that Marabou, auto_LiRPA and CrypTen read (Reshape "
                     "with explicit sizes, MatMul by constant matrices, Relu, Add, Transpose); --ops fast "
-                    "writes Slice/Gather/Sub/Add for onnxruntime; --form mlp writes plain layers without "
+                    "writes depthwise Conv (2-D float pools) or Slice/Gather/Sub/Add for onnxruntime; "
+                    "--form mlp writes plain layers without "
                     "skip connections (relu3/relu4 gadgets). Nothing else in the model changes. Each "
                     "replacement is certified on the pool's real input shape: at every output position, for "
                     "every real input, it outputs exactly the max over that position's window of unpadded "
@@ -223,7 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "relu4 = the paper's symmetric form (4 ReLUs)")
     rw.add_argument("--ops", choices=["portable", "fast"], default="portable",
                     help="portable (default): Reshape/MatMul/Relu/Add/Transpose, read by Marabou, auto_LiRPA and "
-                         "CrypTen; fast: Slice/Gather/Sub/Relu/Add, for onnxruntime")
+                         "CrypTen; fast: for onnxruntime, depthwise Conv/Relu/Add/Concat on a 2-D float pool, "
+                         "else Slice/Gather/Sub/Relu/Add")
     rw.add_argument("--json", metavar="REPORT", help="write the report (one object, a 'pools' entry per MaxPool)")
     rw.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
                     help="give up certifying after S seconds in all: pools not proved are UNKNOWN, exit 2")

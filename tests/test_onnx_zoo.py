@@ -39,7 +39,7 @@ MAXLIKE = ("Max", "ReduceMax", "MaxPool", "GlobalMaxPool", "ArgMax")
 # ops the replacement may add (Relu is the only nonlinearity): the portable set Marabou, auto_LiRPA and
 # CrypTen read; a pool too large for the portable form's matrices is written with the fast set
 PORTABLE_OPS = {"Constant", "Reshape", "MatMul", "Relu", "Add", "Transpose"}
-FAST_OPS = {"Constant", "Gather", "Slice", "Sub", "Relu", "Add", "Concat"}
+FAST_OPS = {"Constant", "Gather", "Slice", "Sub", "Relu", "Add", "Concat", "Transpose", "Conv"}
 RTOL = 1e-5  # relative to the largest magnitude of the compared tensor
 
 LIGHT = {  # model -> MaxPool nodes
@@ -62,12 +62,12 @@ def pytorch_path(case: str) -> Path:
 
 
 @functools.lru_cache(maxsize=None)
-def rewritten(path: Path):
-    """(original, rewritten, report) by the library, once per model per test session; the
-    original must come back untouched."""
+def rewritten(path: Path, ops: str = "portable"):
+    """(original, rewritten, report) by the library, once per model and op set per test session;
+    the original must come back untouched."""
     model = onnx.load(str(path))
     before = model.SerializeToString()
-    new, report = rewrite(model)
+    new, report = rewrite(model, ops=ops)
     assert model.SerializeToString() == before, "rewrite changed its input model"
     return model, new, report
 
@@ -226,6 +226,25 @@ def test_light_model_outputs_agree(name):
             assert_close(got[t], ref[t], f"{name} {kind} {t}")
         for n, s, x, y in zip(pools, alone, xs, ys):
             check_pool_alone(s, got[x], got[y], f"{name} {kind} {n.name}")
+
+
+@pytest.mark.parametrize("name", ["inception_v1", "inception_v2", "squeezenet"])
+def test_light_model_fast_form(name):
+    """--ops fast on the models whose pools are 3x3 stride 1 with pads 1 (shorter border windows
+    joined by a Concat), stride 2 with end pads only, and unpadded: every pool in depthwise Convs,
+    certified, with the default form's ReLUs, and the model's outputs as the original's."""
+    orig, new, report = rewritten(light_path(name), "fast")
+    check_rewrite(orig, new, report, LIGHT[name])
+    original = {n.SerializeToString() for n in orig.graph.node}
+    assert {n.op_type for n in new.graph.node if n.SerializeToString() not in original} <= \
+        {"Constant", "Conv", "Relu", "Add", "Concat"}
+    _, _, portable = rewritten(light_path(name))
+    assert [p["relus"] for p in report["pools"]] == [p["relus"] for p in portable["pools"]]
+    assert all(p["ops"] == "fast" for p in report["pools"])
+    s_orig, s_new = session(orig), session(new)
+    for kind, feed in random_inputs(orig).items():
+        for got, ref, o in zip(s_new.run(None, feed), s_orig.run(None, feed), orig.graph.output):
+            assert_close(got, ref, f"{name} {kind} {o.name}")
 
 
 @pytest.mark.parametrize("name", sorted(LIGHT))

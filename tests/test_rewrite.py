@@ -187,8 +187,8 @@ def test_other_nodes_untouched():
 
 # --- the certificate is read off the written model: a wrong replacement is not certified ---------
 
-def _tampered(change, ops="portable", shape=(1, 2, 5, 5), opset=13):
-    m = pool_model(list(shape), opset, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+def _tampered(change, ops="portable", shape=(1, 2, 5, 5), opset=13, elem=TensorProto.FLOAT):
+    m = pool_model(list(shape), opset, elem, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
     new, sites = rewrite_model(m, ops=ops)
     change(new)
     return certify_site(new, sites[0])
@@ -277,7 +277,9 @@ def test_fast_form_tampered_gather_is_caught():
         c, idx = _matrix(m, "s0_l0_a")
         idx[0] = idx[-1]
         _set(c, idx)
-    out = _tampered(change, ops="fast", opset=9)  # below opset 10 (no strided Slice) the fast form gathers
+    # a double pool is written in the Slice form (onnxruntime's fast Conv is float only); below opset 10
+    # (no strided Slice) that form gathers
+    out = _tampered(change, ops="fast", opset=9, elem=TensorProto.DOUBLE)
     assert out["status"] == "UNKNOWN" and ("window" in out["reason"] or "max" in out["reason"]), out
 
 
@@ -286,8 +288,63 @@ def test_fast_form_shifted_slice_is_caught():
         for part in ("start0", "end0"):
             c, v = _matrix(m, "s0_l0_a_" + part)
             _set(c, v + 1)
-    out = _tampered(change, ops="fast")
+    out = _tampered(change, ops="fast", elem=TensorProto.DOUBLE)
     assert out["status"] == "UNKNOWN" and ("window" in out["reason"] or "max" in out["reason"]), out
+
+
+# --- the fast form of a 2-D float pool: depthwise Convs, read by the proof as line operations ------
+
+def _conv(m, part):
+    return next(n for n in m.graph.node if n.op_type == "Conv" and part in n.output[0])
+
+
+def test_conv_form_ops_relus_and_values():
+    # ResNet-50's pool in the fast op set: depthwise Convs (a border window of 2 joined by a Concat),
+    # the same plan and so the same 18,648 ReLUs per channel as the default form
+    m = pool_model([1, 64, 112, 112], 13, kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    new, report = rewrite(m, ops="fast")
+    (p,) = report["pools"]
+    assert p["status"] == "CERTIFIED" and p["ops"] == "fast" and p["relus"] == 64 * 18648
+    assert {n.op_type for n in new.graph.node} == {"Constant", "Conv", "Relu", "Add", "Concat"}
+    assert all(n.op_type != "Conv" or next(a.i for a in n.attribute if a.name == "group") == 64
+               for n in new.graph.node)
+    for x in inputs([1, 64, 112, 112]).values():
+        assert_same(run(new, x), run(m, x))
+
+
+def test_conv_form_tampered_tap_is_caught():
+    def change(m):  # the first difference reads b one position further on: a - b' is no window's max
+        c, W = _matrix(m, _conv(m, "s0_m0_diff").input[1])
+        k = int(np.flatnonzero(W[0].ravel() == -1)[0])
+        flat = W.reshape(W.shape[0], -1)
+        flat[:, k], flat[:, k + 1] = 0, -1
+        _set(c, flat.reshape(W.shape))
+    out = _tampered(change, ops="fast", shape=(1, 2, 9, 9))
+    assert out["status"] == "UNKNOWN" and ("window" in out["reason"] or "max" in out["reason"]), out
+
+
+def test_conv_form_kernel_per_channel_is_refused():
+    def change(m):  # channel 1 gets another kernel: no longer the same map of every line
+        c, W = _matrix(m, _conv(m, "s0_m0_diff").input[1])
+        W[1] = -W[1]
+        _set(c, W)
+    out = _tampered(change, ops="fast", shape=(1, 2, 9, 9))
+    assert out["status"] == "UNKNOWN" and "one kernel for all channels" in out["reason"], out
+
+
+def test_conv_form_padding_is_refused():
+    def change(m):  # a zero tap either side and a zero pad either side: the same values here, but zero
+        n = _conv(m, "s0_m0_diff")  # padding can put a 0 into a max, so a padded Conv is refused by its kind
+        c, W = _matrix(m, n.input[1])
+        ax = 2 if W.shape[2] > 1 else 3
+        W = np.pad(W, [(1, 1) if k == ax else (0, 0) for k in range(4)])
+        _set(c, W)
+        for a in n.attribute:
+            if a.name == "kernel_shape":
+                a.ints[:] = list(W.shape[2:])
+        n.attribute.append(helper.make_attribute("pads", [1, 0, 1, 0] if ax == 2 else [0, 1, 0, 1]))
+    out = _tampered(change, ops="fast", shape=(1, 2, 9, 9))
+    assert out["status"] == "UNKNOWN" and "no padding" in out["reason"], out
 
 
 def test_whole_layer_certify_with_windows_reads_the_rewrite():

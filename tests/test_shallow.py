@@ -44,6 +44,9 @@ def test_bound_is_scaled_E_exactly_and_tight(k, L, rng):
     bound = F(p["certified_error"])
     assert bound == (hi - lo) * E(d, L) and p["equals_scaled_E"] and p["attained"]
     assert p["E"] == str(E(d, L)) and "only for pool inputs" in p["holds"]
+    # written with ops outside the portable set, and the report says so (not the "portable" asked for)
+    assert p["ops"] == "fast" and "not in the portable op set" in p["note"]
+    assert {n.op_type for n in new.graph.node} & {"Gather", "Div"}
     G = from_onnx(new)
     assert certify(G, bound, f"box:{lo},{hi}").status == "CERTIFIED"
     shrunk = certify(G, bound * (1 - F(1, 10 ** 6)), f"box:{lo},{hi}")

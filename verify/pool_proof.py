@@ -4,11 +4,12 @@ The claim, for one pool on its real input shape: every output equals the max ove
 unpadded inputs, for every real input. Nothing is taken from the code that wrote the nodes. The
 nodes between the pool's input X and output Y are cut into a chain of *blocks*:
 
-* a **layout block**: Reshape, Transpose, Identity, Flatten, Squeeze, Unsqueeze and Gather with
-  indices of rank != 1. Each output element is a copy of one input element; onnxruntime runs the
+* a **layout block**: Reshape, Transpose, Identity, Flatten, Squeeze, Unsqueeze, Gather with
+  indices of rank != 1 and Pad with mode ``edge``. Each output element is a copy of one input element; onnxruntime runs the
   block on the labels ``u_i = i`` (double: integers below 2^53 are exact) and so gives which.
 * a **line block** along one axis a: MatMul by a constant matrix (a = the last axis), Gather with
-  constant 1-D indices, Slice (constant bounds and step) and Concat on axis a, Relu, Neg, Add, Sub, Sum of
+  constant 1-D indices, Slice (constant bounds and step) and Concat on axis a, depthwise Conv with
+  one kernel for every channel along a (no bias, no padding), Relu, Neg, Add, Sub, Sum of
   block tensors, Mul or Div by a scalar constant. Each such node treats every line along a (the other coordinates fixed)
   alone and alike, and keeps the other axes, so the block is one network T on a line of length n,
   applied to every line. T is imported exactly (:func:`maxcert.graphs.readwrite.onnx_io.from_onnx`)
@@ -105,6 +106,8 @@ def _line_axis(node, consts, rank, inside) -> int | None:
                 or _value(consts, args[3]).size != 1:
             raise Unproved(f"Slice {node.name!r} does not cut one axis with constant bounds")
         return int(_value(consts, args[3]).ravel()[0]) % rank
+    if op == "Conv":
+        return _conv_axis(node, consts, rank, inside)
     if op == "Concat":
         if any(t not in inside for t in args):
             raise Unproved(f"Concat {node.name!r} joins a tensor that is not of its block")
@@ -125,9 +128,44 @@ def _line_axis(node, consts, rank, inside) -> int | None:
     raise Unproved(f"node {node.name!r} ({op}) is neither a layout nor a line operation")
 
 
+def _conv_axis(node, consts, rank, inside) -> int | None:
+    """A depthwise Conv with one kernel for every channel, running along one axis (no bias, no
+    padding): each output is the same combination of one line's elements on every line."""
+    args = [t for t in node.input if t]
+    if len(args) != 2 or args[0] not in inside or args[1] not in consts:
+        raise Unproved(f"Conv {node.name!r} is not a block tensor convolved with a constant kernel and no bias")
+    W = _value(consts, args[1])
+    r = rank - 2
+    kernel = list(W.shape[2:])
+    strides = list(_attr(node, "strides", [1] * r))
+    if W.ndim != rank or W.shape[1] != 1 or int(_attr(node, "group", 1)) != W.shape[0] \
+            or any(p != 0 for p in _attr(node, "pads", [0] * 2 * r)) \
+            or _attr(node, "auto_pad", b"NOTSET") not in (b"NOTSET", b"VALID", "NOTSET", "VALID") \
+            or list(_attr(node, "kernel_shape", kernel)) != kernel or not (W == W[:1]).all():
+        raise Unproved(f"Conv {node.name!r} is not a depthwise Conv with one kernel for all channels and no padding")
+    axes = [j for j in range(r) if kernel[j] > 1 or strides[j] > 1]
+    if len(axes) > 1:
+        raise Unproved(f"Conv {node.name!r} runs along more than one axis")
+    return 2 + axes[0] if axes else None
+
+
+def _line_conv(n, consts):
+    """A depthwise Conv's node on a tensor of one channel: the (shared) kernel of channel 0, group 1."""
+    from onnx import helper, numpy_helper
+
+    W = _value(consts, n.input[1])[:1]
+    name = f"{n.input[1]}/one_line"
+    k = helper.make_node("Constant", [], [name], value=numpy_helper.from_array(W, name))
+    c = helper.make_node("Conv", [n.input[0], name], list(n.output), name=n.name)
+    c.attribute.extend(a for a in n.attribute if a.name != "group")
+    return [k, c]
+
+
 def _is_layout(node, consts) -> bool:
     if node.op_type in LAYOUT:
         return True
+    if node.op_type == "Pad":  # mode edge: every padded element copies the nearest edge element
+        return _attr(node, "mode", b"constant") in (b"edge", "edge") and len([t for t in node.input if t]) <= 2
     return node.op_type == "Gather" and len(node.input) > 1 and node.input[1] in consts \
         and _value(consts, node.input[1]).ndim != 1
 
@@ -203,7 +241,7 @@ class _Block:
         self.kind, self.entry, self.nodes, self.axis, self.made, self.exit = kind, entry, [], None, set(), None
         self.alias = {}  # a flattening Reshape's output, and the Reshape back's, -> the tensor it reshapes
 
-    def line_nodes(self):
+    def line_nodes(self, consts):
         """The block's nodes with every flatten-and-back pair dropped (elementwise maps commute with
         it): the same map of each line, on a tensor of one line."""
         import onnx
@@ -220,7 +258,7 @@ class _Block:
             m = onnx.NodeProto()
             m.CopyFrom(n)
             m.input[:] = [real(t) for t in n.input]
-            out.append(m)
+            out.extend(_line_conv(m, consts) if m.op_type == "Conv" else [m])
         return out, real(self.exit)
 
 
@@ -483,7 +521,7 @@ def prove_exact(model, site, deadline=None, cache=None) -> dict:
             axis = len(sU) - 1 if b.axis is None else b.axis
             line = [1] * len(sU)
             line[axis] = sU[axis]
-            bnodes, bexit = b.line_nodes()
+            bnodes, bexit = b.line_nodes(consts)
             T = from_onnx(_model(bnodes, consts, b.entry, line, site.elem_type, [bexit], opset))
             supports = prove_line(T, cache, deadline)
             step = _line_incidence(supports, sU, sV, axis)

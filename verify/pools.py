@@ -323,6 +323,9 @@ def _prepare_site(model, site, deadline=None, cache=None):
            "time_s": 0.0}
     if site.approx is None:
         return _prove_exact_site(model, site, out, t0, deadline, cache), None
+    # the consumers' readers have no Gather, Sum, Neg or Div: say so rather than let "portable" stand
+    out.update(ops="fast", note="an approximator is written with Gather, Sum, Neg and Div (onnxruntime), "
+                                "not in the portable op set that Marabou, auto_LiRPA and CrypTen read")
     try:
         opset = _default_opset(model)
         nodes = _subgraph(model.graph, site.input, site.output)
