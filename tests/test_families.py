@@ -45,3 +45,29 @@ def test_markdown_counts_and_ratios():
     assert "| 4 | 16x16 | 3 | 3/3 | 4.00 | 6.00 | 3/3 | 1.00 | 3.00 | 4.00 | 2.00 | 3/3 | 1.00 | 1.00 | 2/3 |" in md
     assert "Disagreements with Gurobi beyond its tolerance: 1" in md
     assert Fraction(res["rows"][0]["maxcert"]["value"]) == Fraction(1, 4)
+
+
+def test_profile_counts_buckets_and_table():
+    import cProfile
+    from fractions import Fraction as F
+
+    import profile_families as pf
+
+    reason = ("timeout in branch and bound; branch and bound over 8 pieces: 2573 nodes; leaves closed by exact "
+              "linear bounds (1123 checked), exact weak-duality or Farkas sums (31 checked) or z3 (17 queries)")
+    assert pf.counts(reason) == {"nodes": 2573, "linear": 1123, "dual": 31, "z3": 17}
+    assert pf.counts("no summary") == {}
+    prof = cProfile.Profile()
+    prof.enable()
+    sum(F(k, k + 1) for k in range(1, 3000))  # time inside fractions.py: the exact-checks bucket
+    prof.disable()
+    sec = pf.bucket_times(prof)
+    assert max(sec, key=sec.get) == "exact checks (Fractions, exact.py)"
+    row = {"d": 4, "arch": "16x16", "seed": 7, "status": "COMPUTED", "wall_s": 2.0, "busy": 0.5,
+           "counts": {"nodes": 10, "linear": 3, "dual": 4, "z3": 1},
+           "one_process": {"wall_s": 3.0, "seconds": {"z3": 3.0, "other": 1.0}}}
+    lines = pf.table([row])
+    assert lines[2] == "| 4 | 16x16 | 7 | COMPUTED | 2.0 | 50 % | 10 | 7 | 1 | 3.0 | 3.0 (75 %) | 1.0 (25 %) |"
+    res = {"command": "c", "machine": "m", "timeout": 60, "threads": 2, "gurobi_missing": "none", "rows": []}
+    md = families.markdown(res, {"command": "p", "timeout": 60, "rows": [row]})
+    assert "most of the time in z3 (75 %) and other (25 %); cores 50 % busy" in md
