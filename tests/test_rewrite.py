@@ -446,3 +446,43 @@ def test_cli_usage_errors(tmp_path):
                  ["-o", str(tmp_path / "o.onnx"), "--timeout", "-1"], ["--bogus"]):
         r = cli("rewrite", str(src), *args)
         assert r.returncode == 3 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_conv_of_another_domain_is_refused():
+    def change(m):  # onnxruntime's blocked-layout Conv on a plain tensor computes something else entirely
+        _conv(m, "s0_m0_diff").domain = "com.microsoft.nchwc"
+    out = _tampered(change, ops="fast", shape=(1, 8, 9, 9))
+    assert out["status"] == "UNKNOWN" and "domain 'com.microsoft.nchwc'" in out["reason"], out
+
+
+def test_constant_with_a_first_attribute_other_than_value_is_refused():
+    def change(m):  # onnxruntime reads a Constant's first attribute: a kernel per channel in front of the real one
+        name = _conv(m, "s0_m0_diff").input[1]
+        c, W = _matrix(m, name)
+        W[1] = -W[1]
+        c.attribute.insert(0, helper.make_attribute("sparse_value", numpy_helper.from_array(W, name)))
+    out = _tampered(change, ops="fast", shape=(1, 2, 9, 9))
+    assert out["status"] == "UNKNOWN" and "exactly one attribute" in out["reason"], out
+
+
+def test_one_line_kernel_name_cannot_alias_a_model_constant():
+    def change(m):  # a 1x1 Conv by ones, then a Mul by a constant named as the proof names its one-line kernel
+        last = m.graph.node[-1]
+        y = last.output[0]
+        last.output[0] = "pre"
+        ones = numpy_helper.from_array(np.ones((2, 1, 1, 1), np.float32), "K1")
+        m.graph.node.extend([
+            helper.make_node("Constant", [], ["K1"], value=ones),
+            helper.make_node("Constant", [], ["K1/one_line"], value=numpy_helper.from_array(np.float32(2), "K1/one_line")),
+            helper.make_node("Conv", ["pre", "K1"], ["scaled"], name="conv1x1", group=2, kernel_shape=[1, 1]),
+            helper.make_node("Mul", ["scaled", "K1/one_line"], [y], name="times_two")])
+    out = _tampered(change, ops="fast", shape=(1, 2, 9, 9))
+    assert out["status"] == "UNKNOWN", out  # 2 max(window) is no max: refuted, not certified by a name clash
+
+
+def test_symbolic_channel_count_is_said_in_the_note():
+    m = pool_model(["N", "C", 9, 9], 13, kernel_shape=[3, 3], strides=[2, 2])
+    _, report = rewrite(m)
+    (p,) = report["pools"]
+    assert p["status"] == "CERTIFIED" and "other sizes are not proved" in p["note"], p
+

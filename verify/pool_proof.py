@@ -4,8 +4,8 @@ The claim, for one pool on its real input shape: every output equals the max ove
 unpadded inputs, for every real input. Nothing is taken from the code that wrote the nodes. The
 nodes between the pool's input X and output Y are cut into a chain of *blocks*:
 
-* a **layout block**: Reshape, Transpose, Identity, Flatten, Squeeze, Unsqueeze, Gather with
-  indices of rank != 1 and Pad with mode ``edge``. Each output element is a copy of one input element; onnxruntime runs the
+* a **layout block**: Reshape, Transpose, Identity, Flatten, Squeeze, Unsqueeze and Gather with
+  indices of rank != 1. Each output element is a copy of one input element; onnxruntime runs the
   block on the labels ``u_i = i`` (double: integers below 2^53 are exact) and so gives which.
 * a **line block** along one axis a: MatMul by a constant matrix (a = the last axis), Gather with
   constant 1-D indices, Slice (constant bounds and step) and Concat on axis a, depthwise Conv with
@@ -52,10 +52,10 @@ def _value(consts, t):
     from onnx import helper, numpy_helper
 
     n = consts[t]
-    for a in n.attribute:
-        if a.name == "value":
-            return numpy_helper.to_array(helper.get_attribute_value(a))
-    raise Unproved(f"Constant node {n.name!r} has no tensor value")
+    # onnxruntime takes a Constant's first attribute, whatever its name: only a lone "value" is read alike
+    if [a.name for a in n.attribute] != ["value"]:
+        raise Unproved(f"Constant node {n.name!r} does not hold exactly one attribute, its tensor value")
+    return numpy_helper.to_array(helper.get_attribute_value(n.attribute[0]))
 
 
 def _shapes(nodes, consts, X, x_shape, x_type, opset):
@@ -149,12 +149,17 @@ def _conv_axis(node, consts, rank, inside) -> int | None:
     return 2 + axes[0] if axes else None
 
 
-def _line_conv(n, consts):
-    """A depthwise Conv's node on a tensor of one channel: the (shared) kernel of channel 0, group 1."""
+def _line_conv(n, consts, taken: set):
+    """A depthwise Conv's node on a tensor of one channel: the (shared) kernel of channel 0, group 1,
+    under a name no other tensor has (``taken``: every name of the sub-model)."""
     from onnx import helper, numpy_helper
 
     W = _value(consts, n.input[1])[:1]
-    name = f"{n.input[1]}/one_line"
+    name, k = f"{n.input[1]}/one_line", 0
+    while name in taken:
+        k += 1
+        name = f"{n.input[1]}/one_line_{k}"
+    taken.add(name)
     k = helper.make_node("Constant", [], [name], value=numpy_helper.from_array(W, name))
     c = helper.make_node("Conv", [n.input[0], name], list(n.output), name=n.name)
     c.attribute.extend(a for a in n.attribute if a.name != "group")
@@ -164,8 +169,6 @@ def _line_conv(n, consts):
 def _is_layout(node, consts) -> bool:
     if node.op_type in LAYOUT:
         return True
-    if node.op_type == "Pad":  # mode edge: every padded element copies the nearest edge element
-        return _attr(node, "mode", b"constant") in (b"edge", "edge") and len([t for t in node.input if t]) <= 2
     return node.op_type == "Gather" and len(node.input) > 1 and node.input[1] in consts \
         and _value(consts, node.input[1]).ndim != 1
 
@@ -252,13 +255,14 @@ class _Block:
             return t
 
         out = []
+        taken = set(consts) | {t for n in self.nodes for t in list(n.input) + list(n.output)}
         for n in self.nodes:
             if n.output[0] in self.alias:
                 continue
             m = onnx.NodeProto()
             m.CopyFrom(n)
             m.input[:] = [real(t) for t in n.input]
-            out.extend(_line_conv(m, consts) if m.op_type == "Conv" else [m])
+            out.extend(_line_conv(m, consts, taken) if m.op_type == "Conv" else [m])
         return out, real(self.exit)
 
 
@@ -269,6 +273,8 @@ def blocks(nodes, consts, X, Y, shapes) -> list:
     flat = {}  # a line tensor (1, lines, m) reshaped to (1, lines * m) -> its shape before
     out = []
     for n in rest:
+        if n.domain not in ("", "ai.onnx"):  # another domain's "Conv" is another operator
+            raise Unproved(f"node {n.name!r} ({n.op_type}) is of domain {n.domain!r}, not the standard one")
         args = [t for t in n.input if t and t not in consts]
         for t in args:
             if t not in of:

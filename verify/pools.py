@@ -289,8 +289,11 @@ def _prove_exact_site(model, site, out, t0, deadline, cache) -> dict:
     from maxcert.verify.pool_proof import Unproved, prove_exact
 
     out.update(form=site.form, ops=site.ops)
-    if site.note:
-        out["note"] = site.note
+    notes = [site.note] if site.note else []
+    if None in site.shape[:2]:  # the proof runs on one concrete shape
+        notes.append("proved with the symbolic batch or channel count at 1; other sizes are not proved")
+    if notes:
+        out["note"] = "; ".join(notes)
     try:
         facts = prove_exact(model, site, deadline, cache.lines if cache is not None else {})
     except Unproved as e:
