@@ -161,8 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("model", metavar="MODEL", help=".json graph or .onnx model with one output")
     _add_domain(e)
     ck = sub.add_parser("check", help="re-verify a certificate file against the model, without the search that wrote it")
-    ck.add_argument("certificate", metavar="CERT", help="a certificate file written by certify/error --certificate")
-    ck.add_argument("--model", required=True, metavar="MODEL", help="the .json graph or .onnx model it speaks of")
+    ck.add_argument("certificate", metavar="CERT",
+                    help="a certificate file written by certify/error/rewrite --certificate")
+    ck.add_argument("--model", required=True, metavar="MODEL",
+                    help="the .json graph or .onnx model it speaks of (for rewrite: the written model)")
     ck.add_argument("--solver", choices=["z3", "cvc5"], default="z3",
                     help="the SMT solver that decides the queries the checker writes itself (default z3)")
     ck.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
@@ -227,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "CrypTen; fast: for onnxruntime, depthwise Conv/Relu/Add/Concat on a 2-D float pool, "
                          "else Slice/Gather/Sub/Relu/Add")
     rw.add_argument("--json", metavar="REPORT", help="write the report (one object, a 'pools' entry per MaxPool)")
+    rw.add_argument("--certificate", metavar="FILE",
+                    help="also write a certificate file that `maxcert check FILE --model OUT.onnx` re-verifies: "
+                         "each exact pool re-proved from the written model, its line networks by the checker's "
+                         "own SMT-LIB2 queries")
     rw.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
                     help="give up certifying after S seconds in all: pools not proved are UNKNOWN, exit 2")
     rw.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
@@ -657,8 +663,17 @@ def cmd_check(args: Namespace) -> int:
 
     try:
         cert = checker.read(args.certificate)
-        G = load_model(args.model)
-        parts = checker.check_certificate(cert, G, args.solver, args.timeout)
+        if isinstance(cert, dict) and cert.get("kind") == "rewrite":
+            from maxcert.verify.check_rewrite import check_rewrite
+
+            try:
+                with open(args.model, "rb") as f:
+                    data = f.read()
+            except OSError as e:
+                raise UsageError(f"{args.model}: {e.strerror or e}") from None
+            parts = check_rewrite(cert, data, args.solver, args.timeout)
+        else:
+            parts = checker.check_certificate(cert, load_model(args.model), args.solver, args.timeout)
     except checker.Unreadable as e:
         raise UsageError(f"{args.certificate}: {e}") from None
     except checker.Invalid as e:
@@ -718,6 +733,10 @@ def cmd_rewrite(args: Namespace) -> int:
                           relative=args.relative)
     report = {"model": args.model, "output": args.output, **report}
     onnx.save(new, args.output)
+    if args.certificate:
+        from maxcert.verify.certificates import rewrite_certificate_file
+
+        _write_json(args.certificate, rewrite_certificate_file(new.SerializeToString(), report))
     for p in report["pools"]:
         shape = "x".join(map(str, p["attributes"]["kernel_shape"]))
         how = f"{p['relu_layers']} Relu layers, {p['relus']} ReLUs" if p["relus"] is not None else "not built"

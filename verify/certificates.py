@@ -124,6 +124,42 @@ def certificate_file(cert: Certificate, G, eps=None) -> dict:
     }
 
 
+def rewrite_certificate_file(data: bytes, report: dict) -> dict:
+    """The record of ``maxcert rewrite`` that ``maxcert check`` re-verifies (verify/check_rewrite.py).
+
+    ``data``: the written model's bytes; ``report``: :func:`maxcert.verify.pools.rewrite`'s. For each
+    pool the claim (tensors, input shape, element type, attributes), what was found (status, ReLUs,
+    Relu layers) and, for an exact pool, its stages and the SMT-LIB2 query of each distinct line
+    network (a record for other tools: the checker writes its own queries)."""
+    import onnx
+
+    from maxcert.verify.check_rewrite import KIND, _Site
+    from maxcert.verify.checker import violation_query
+    from maxcert.verify.pool_proof import prove_exact
+
+    model = onnx.load_from_string(data)
+    claims, found, proofs = [], [], []
+    for p in report["pools"]:
+        approx = "certified_error" in p or "depth" in p
+        claim = {"node": p["node"], **p["tensors"], "input_shape": p["input_shape"], "elem_type": p["elem_type"],
+                 "attributes": p["attributes"], "approximation": approx}
+        queries = []
+        if p["status"] == CERTIFIED and not approx:
+            def keep(H, _deadline, queries=queries):  # only collects: the verdict is the report's own proof
+                queries.append(violation_query(H, "reals", Fraction(0), False))
+                return True, ""
+            prove_exact(model, _Site(claim), prove=keep)
+        claims.append(claim)
+        found.append({k: p.get(k) for k in ("node", "status", "relus", "relu_layers", "certified_error") if k in p})
+        proofs.append({"node": p["node"], "stages": p.get("stages"), "smt2": queries})
+    return {"format": "maxcert-certificate", "version": 1, "kind": KIND,
+            "model_sha256": hashlib.sha256(data).hexdigest(),
+            "property": {"claim": "each pool's output equals, at every position and for every real input, the max "
+                                  "over that position's window of unpadded inputs", "pools": claims},
+            "verdict": {"status": report["status"], "pools": found},
+            "proof": {"route": "staged", "pools": proofs}}
+
+
 def _bab_record(cert: Certificate, G) -> dict:
     """Branch and bound's record for the checker: the network's layers by node id (the checker reads
     the weights from the model itself) and each piece's bounds, cuts and search tree. Empty when

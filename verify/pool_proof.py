@@ -377,18 +377,28 @@ def _output_net(T, o, ins: dict):
     return H, S
 
 
-def prove_line(T, cache: dict, deadline=None) -> list:
+def _by_certify(H, deadline):
+    """``(proved, why not)``: ``H = max`` of its inputs on all reals, by :func:`maxcert.verify.certify.certify`."""
+    from maxcert.verify.certify import certify
+
+    left = None if deadline is None else max(0.01, deadline - time.perf_counter())
+    cert = certify(H, 0, "reals", timeout=left)
+    return cert.status == "CERTIFIED", f"{cert.status} {cert.reason or ''}".rstrip()
+
+
+def prove_line(T, cache: dict, deadline=None, prove=None) -> list:
     """For each output j of the line network T, the inputs S_j it reads, after proving
     ``T_j = max over S_j`` on all reals.
 
     Every node gets an exact structural id that ignores where on the line it sits: its activation,
     bias, and for each input edge the weight, the source's id and the source's offset from the
     node's first input. Equal ids compute the same function of their inputs shifted by that first
-    input, so one proof per id serves every output (interior windows of a pool share one)."""
+    input, so one proof per id serves every output (interior windows of a pool share one).
+    ``prove(H, deadline)`` decides one output's network: ``(proved, why not)``; by default
+    :func:`maxcert.verify.certify.certify`, and the certificate checker passes its own."""
     import networkx as nx
 
     from maxcert.graphs.schema import input_nodes, output_nodes
-    from maxcert.verify.certify import certify
 
     ins = {v: T.nodes[v]["index"] for v in input_nodes(T)}
     table = cache.setdefault("_table", {})
@@ -411,11 +421,9 @@ def prove_line(T, cache: dict, deadline=None) -> list:
         k = ids[o]
         if k not in rel:
             H, S = _output_net(T, o, ins)
-            left = None if deadline is None else max(0.01, deadline - time.perf_counter())
-            cert = certify(H, 0, "reals", timeout=left)
-            if cert.status != "CERTIFIED":
-                raise Unproved(f"line output {j} was not proved to be the max of inputs {S}: {cert.status} "
-                               f"{cert.reason or ''}".rstrip())
+            ok, why = (prove or _by_certify)(H, deadline)
+            if not ok:
+                raise Unproved(f"line output {j} was not proved to be the max of inputs {S}: {why}")
             rel[k] = [p - first[o] for p in S]
         supports.append([first[o] + r for r in rel[k]])
     return supports
@@ -496,7 +504,7 @@ def _compare(got, want, shape_y):
     raise Unproved(f"output {pos} misses input {min(w - g)} of its window")
 
 
-def prove_exact(model, site, deadline=None, cache=None) -> dict:
+def prove_exact(model, site, deadline=None, cache=None, prove=None) -> dict:
     """Prove an exact replacement from the written model; the facts of the proof (or raise Unproved)."""
     from scipy import sparse
 
@@ -529,7 +537,7 @@ def prove_exact(model, site, deadline=None, cache=None) -> dict:
             line[axis] = sU[axis]
             bnodes, bexit = b.line_nodes(consts)
             T = from_onnx(_model(bnodes, consts, b.entry, line, site.elem_type, [bexit], opset))
-            supports = prove_line(T, cache, deadline)
+            supports = prove_line(T, cache, deadline, prove)
             step = _line_incidence(supports, sU, sV, axis)
             lines = math.prod(sU) // sU[axis]
             relus += num_neurons(T) * lines

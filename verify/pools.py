@@ -320,7 +320,8 @@ def _prepare_site(model, site, deadline=None, cache=None):
     t0 = time.perf_counter()
     spec = site.spec
     shape = [v or 1 for v in site.shape]  # a symbolic batch or channel count is proved at 1
-    out = {"node": site.node, "attributes": spec.attributes(), "input_shape": site.shape,
+    out = {"node": site.node, "tensors": {"input": site.input, "output": site.output}, "elem_type": site.elem_type,
+           "attributes": spec.attributes(), "input_shape": site.shape,
            "output_shape": site.shape[:2] + spec.out, "window": spec.size, "outputs": site.positions(),
            "relu_layers": None, "relus": None, "relus_per_output": None, "status": UNKNOWN, "method": "",
            "time_s": 0.0}

@@ -1,0 +1,112 @@
+"""maxcert rewrite --certificate and its re-check (verify/check_rewrite.py), tampered as an adversary would."""
+
+import hashlib
+import json
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from maxcert.verify.check_rewrite import check_rewrite
+from maxcert.verify.checker import Invalid, Undecided, Unreadable
+from maxcert.verify.certificates import rewrite_certificate_file
+from maxcert.verify.pools import rewrite
+
+
+def pool_model(ops_attrs=None, shape=(1, 2, 7, 7)):
+    attrs = ops_attrs or dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    node = helper.make_node("MaxPool", ["x"], ["y"], name="pool", **attrs)
+    g = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["a", "b", "c", "d"])])
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def written(ops="portable", **kw):
+    new, report = rewrite(pool_model(), ops=ops, **kw)
+    data = new.SerializeToString()
+    return data, rewrite_certificate_file(data, report)
+
+
+def rehashed(cert, model):
+    data = model.SerializeToString()
+    return data, {**cert, "model_sha256": hashlib.sha256(data).hexdigest()}
+
+
+@pytest.mark.parametrize("ops", ["portable", "fast"])
+def test_valid_in_both_op_sets_and_both_solvers(ops):
+    data, cert = written(ops)
+    assert cert["kind"] == "rewrite" and cert["verdict"]["status"] == "CERTIFIED"
+    # windows {0,1}, {1,2,3}, {3,4,5}, {5,6} on both axes: two distinct line networks, a max of 2 and of 3
+    (qs,) = [p["smt2"] for p in cert["proof"]["pools"]]
+    assert len(qs) == 2 and all(q.startswith("(set-logic QF_LRA)") and q.rstrip().endswith("(check-sat)") for q in qs)
+    for solver in ("z3", "cvc5"):
+        if solver == "cvc5":
+            pytest.importorskip("cvc5")
+        parts = check_rewrite(cert, data, solver)
+        assert parts[0] == "model hash" and "windows equal" in parts[1] and f"{solver} unsat" in parts[-1]
+
+
+def test_changed_model_bytes_fail_the_hash():
+    data, cert = written()
+    with pytest.raises(Invalid, match="do not hash"):
+        check_rewrite(cert, data + b"\x00")
+
+
+def test_changed_weight_rehashed_is_caught():
+    data, cert = written()
+    m = onnx.load_from_string(data)
+    c = next(n for n in m.graph.node if n.op_type == "Constant" and "diff" in n.output[0])
+    M = numpy_helper.to_array(c.attribute[0].t).copy()
+    M[M == -1] = 1  # a - b becomes a + b: no max
+    c.attribute[0].t.CopyFrom(numpy_helper.from_array(M, c.output[0]))
+    with pytest.raises(Invalid, match="pool 'pool'"):
+        check_rewrite(*reversed(rehashed(cert, m)))
+
+
+def test_changed_claim_stride_is_caught():
+    data, cert = written()
+    cert = json.loads(json.dumps(cert))
+    cert["property"]["pools"][0]["attributes"]["strides"] = [1, 1]  # windows of another pool
+    with pytest.raises(Invalid, match="pool 'pool'"):
+        check_rewrite(cert, data)
+
+
+def test_changed_relu_count_is_caught():
+    data, cert = written()
+    cert = json.loads(json.dumps(cert))
+    cert["verdict"]["pools"][0]["relus"] -= 1
+    with pytest.raises(Invalid, match="relus"):
+        check_rewrite(cert, data)
+
+
+def test_unknown_pool_under_a_certified_verdict_is_caught_and_unreadable_claims():
+    data, cert = written()
+    bad = json.loads(json.dumps(cert))
+    bad["verdict"]["pools"][0]["status"] = "UNKNOWN"
+    with pytest.raises(Invalid, match="yet the verdict is CERTIFIED"):
+        check_rewrite(bad, data)
+    bad = json.loads(json.dumps(cert))
+    del bad["property"]["pools"][0]["input"]
+    with pytest.raises(Unreadable):
+        check_rewrite(bad, data)
+
+
+def test_approximated_pool_is_not_rechecked():
+    new, report = rewrite(pool_model(), depth=1, range=("0", "1"))
+    data = new.SerializeToString()
+    with pytest.raises(Undecided, match="exact replacements only"):
+        check_rewrite(rewrite_certificate_file(data, report), data)
+
+
+def test_cli_writes_and_checks(tmp_path, run_cli):
+    src, out, cert = tmp_path / "m.onnx", tmp_path / "r.onnx", tmp_path / "c.json"
+    onnx.save(pool_model(), src)
+    assert run_cli("rewrite", str(src), "-o", str(out), "--certificate", str(cert), "--quiet")[0] == 0
+    code, text, _ = run_cli("check", str(cert), "--model", str(out))
+    assert code == 0 and text.startswith("VALID: CERTIFIED re-verified: model hash; pool 'pool'")
+    code, text, _ = run_cli("check", str(cert), "--model", str(src))  # the original, not the written model
+    assert code == 1 and "do not hash" in text
+    code, _, err = run_cli("check", str(cert), "--model", str(tmp_path / "missing.onnx"))
+    assert code == 3 and "missing.onnx" in err
+    np.testing.assert_equal(json.loads(cert.read_text())["format"], "maxcert-certificate")
