@@ -8,9 +8,9 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
+from maxcert.verify.certificates import rewrite_certificate_file
 from maxcert.verify.check_rewrite import check_rewrite
 from maxcert.verify.checker import Invalid, Undecided, Unreadable
-from maxcert.verify.certificates import rewrite_certificate_file
 from maxcert.verify.pools import rewrite
 
 

@@ -68,7 +68,7 @@ def check_rewrite(cert: dict, data: bytes, solver: str = "z3", timeout: float | 
         raise Invalid("model: its bytes do not hash to the certificate's model_sha256")
     try:
         model = onnx.load_from_string(data)
-    except Exception as e:  # noqa: BLE001  any parse failure is an unreadable model
+    except Exception as e:  # any parse failure is an unreadable model
         raise Unreadable(f"the model is not ONNX: {str(e).splitlines()[0][:200]}") from None
     if not isinstance(claims, list) or not isinstance(pools, list) or len(claims) != len(pools):
         raise Unreadable("property.pools and verdict.pools must be lists of the same length")
