@@ -3,10 +3,13 @@
 For each committed model whose exact worst-case error RESULTS.md reports (COMPUTED), in this
 run and on this machine: ``maxcert error MODEL`` without and with ``--certificate`` (and, below 7
 inputs, with ``--checkable`` too; the time the record costs, as a ratio), the file's size, and
-``maxcert check`` on it (its verdict and time).
-Writes benchmarks/certificates.md and .json.
+``maxcert check`` on it (its verdict and time). Then for each light model of the onnx package's
+zoo (``--zoo``): ``maxcert rewrite`` without and with ``--certificate`` (wall clock of the command),
+the file's size, and ``maxcert check`` on it against the written model.
+Writes benchmarks/certificates.md and .json; a run of some models or zoo models only keeps the
+other rows of the .json from earlier runs.
 
-    python benchmarks/certificates.py [--timeout 120] [--models max_d9_16 ...]
+    python benchmarks/certificates.py [--timeout 120] [--models max_d9_16 ...] [--zoo resnet50 ...]
 """
 
 from __future__ import annotations
@@ -75,6 +78,47 @@ def measure(name: str, timeout: float, tmp: Path) -> dict:
     return row
 
 
+ZOO = ["bvlc_alexnet", "densenet121", "inception_v1", "inception_v2", "resnet50", "shufflenet", "squeezenet",
+       "vgg19", "zfnet512"]
+
+
+def measure_rewrite(name: str, timeout: float, tmp: Path) -> dict:
+    """``maxcert rewrite`` of a zoo model without and with ``--certificate``, then ``maxcert check``."""
+    import onnx
+
+    model = Path(onnx.__file__).resolve().parent / "backend" / "test" / "data" / "light" / f"light_{name}.onnx"
+    out, cert = tmp / f"{name}_relu.onnx", tmp / f"{name}_rewrite.json"
+    code, _, plain = _run(["rewrite", model, "-o", out, "--quiet"], timeout)
+    row = {"model": name, "plain_s": round(plain, 2) if code == 0 else None, "s": None, "bytes": None,
+           "check": "-", "check_s": None, "what": ""}
+    code, _, wall = _run(["rewrite", model, "-o", out, "--quiet", "--certificate", cert], timeout)
+    if code != 0 or not cert.exists():
+        row["check"] = "timeout" if code is None else f"exit {code}"
+        return row
+    row.update(s=round(wall, 2), bytes=cert.stat().st_size)
+    code, text, wall = _run(["check", cert, "--model", out], timeout)
+    row["check"] = text.split(":", 1)[0] if text else ("timeout" if code is None else f"exit {code}")
+    row["check_s"] = round(wall, 2)
+    row["what"] = text.split("re-verified: ", 1)[-1].strip() if "re-verified" in text else ""
+    return row
+
+
+def zoo_table(rows) -> str:
+    lines = ["", "## Rewrites of the onnx zoo's light models", "",
+             "`maxcert rewrite MODEL -o OUT.onnx` without and with `--certificate` (wall clock of the command, "
+             "imports included), the file's size, and `maxcert check FILE --model OUT.onnx` on it (wall clock).", "",
+             "| model | rewrite | with --certificate | ratio | file | check | check time |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        ratio = "-" if not (r["plain_s"] and r["s"]) else f"{r['s'] / r['plain_s']:.2f}x"
+        size = "-" if r["bytes"] is None else f"{r['bytes'] / 1e3:.1f} kB"
+        lines.append(f"| {r['model']} | {_fmt(r['plain_s'])} | {_fmt(r['s'])} | {ratio} | {size} | {r['check']} | "
+                     f"{_fmt(r['check_s'])} |")
+    lines += ["", "What the checker re-verified, per model:", ""] + [f"- {r['model']}: {r['what']}" for r in rows
+                                                                     if r["what"]]
+    return "\n".join(lines) + "\n"
+
+
 def _fmt(v, unit="s"):
     return "-" if v is None else f"{v:.2f} {unit}"
 
@@ -99,22 +143,31 @@ def table(rows, header) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per command (default 120)")
-    ap.add_argument("--models", nargs="+", default=MODELS, choices=MODELS, metavar="NAME")
+    ap.add_argument("--models", nargs="*", default=MODELS, choices=MODELS, metavar="NAME")
+    ap.add_argument("--zoo", nargs="*", default=ZOO, choices=ZOO, metavar="NAME")
     ap.add_argument("--out", default=str(HERE / "certificates"), help="path without suffix for .md and .json")
     a = ap.parse_args(argv)
-    rows = []
+    old = json.loads(Path(a.out + ".json").read_text()) if Path(a.out + ".json").exists() else {}
+    old = {"models": old, "zoo": []} if isinstance(old, list) else old  # the first format: a list of models
+    rows = [r for r in old.get("models", []) if r["model"] not in a.models]
+    zrows = [r for r in old.get("zoo", []) if r["model"] not in a.zoo]
     with tempfile.TemporaryDirectory() as tmp:
         for name in a.models:
             rows.append(measure(name, a.timeout, Path(tmp)))
             print(json.dumps(rows[-1]), flush=True)
+        for name in a.zoo:
+            zrows.append(measure_rewrite(name, a.timeout, Path(tmp)))
+            print(json.dumps(zrows[-1]), flush=True)
+    rows.sort(key=lambda r: MODELS.index(r["model"]))
+    zrows.sort(key=lambda r: ZOO.index(r["model"]))
     header = (f"# Certificate files of the benchmark models\n\n`python benchmarks/certificates.py` on "
               f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: `maxcert error MODEL` (all cores, no limit) "
               f"without and with `--certificate` in one run (search time as printed; ratio = with / without; "
               f"`timeout`: not done in {a.timeout:g} s), the file's size, and `maxcert check` on it (wall time, one "
               f"process). Below 7 inputs the search splits input boxes and records no leaves (`no record`: "
               f"the check would be the plain query) unless `--checkable` sends it over ReLU phases.")
-    Path(a.out + ".md").write_text(table(rows, header))
-    Path(a.out + ".json").write_text(json.dumps(rows, indent=1) + "\n")
+    Path(a.out + ".md").write_text(table(rows, header) + (zoo_table(zrows) if zrows else ""))
+    Path(a.out + ".json").write_text(json.dumps({"models": rows, "zoo": zrows}, indent=1) + "\n")
     return 0
 
 

@@ -81,3 +81,14 @@ def test_timed_keeps_a_long_run_and_reports_disagreement():
     verdicts = iter(["CERTIFIED", "UNKNOWN", "CERTIFIED"])
     status, t = bench_run._timed(lambda: (next(verdicts), 0.1))
     assert status == "UNKNOWN (runs disagree: CERTIFIED, UNKNOWN)" and t == 0.1
+
+
+@pytest.mark.slow  # three maxcert commands in subprocesses (about 10 s)
+def test_certificates_zoo_rewrite_row_and_table(tmp_path):
+    # one real zoo model through benchmarks/certificates.py: rewrite, with --certificate, and the check
+    import certificates
+
+    row = certificates.measure_rewrite("shufflenet", 120, tmp_path)
+    assert row["check"] == "VALID" and row["bytes"] > 0 and "windows equal" in row["what"]
+    table = certificates.zoo_table([row])
+    assert "| shufflenet |" in table and "| VALID |" in table

@@ -228,7 +228,7 @@ def test_light_model_outputs_agree(name):
             check_pool_alone(s, got[x], got[y], f"{name} {kind} {n.name}")
 
 
-@pytest.mark.parametrize("name", ["inception_v1", "inception_v2", "squeezenet"])
+@pytest.mark.parametrize("name", [pytest.param("inception_v1", marks=pytest.mark.slow), "inception_v2", "squeezenet"])
 def test_light_model_fast_form(name):
     """--ops fast on the models whose pools are 3x3 stride 1 with pads 1 (shorter border windows
     joined by a Concat), stride 2 with end pads only, and unpadded: every pool in depthwise Convs,
