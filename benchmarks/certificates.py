@@ -4,8 +4,8 @@ For each committed model whose exact worst-case error RESULTS.md reports (COMPUT
 run and on this machine: ``maxcert error MODEL`` without and with ``--certificate`` (and, below 7
 inputs, with ``--checkable`` too; the time the record costs, as a ratio), the file's size, and
 ``maxcert check`` on it (its verdict and time; without a record, the plain query). Then for each
-light model of the onnx package's zoo (``--zoo``): ``maxcert rewrite`` without and with ``--certificate`` (wall clock of the command),
-the file's size, and ``maxcert check`` on it against the written model.
+light model of the onnx package's zoo (``--zoo``): ``maxcert rewrite`` without and with
+``--certificate`` (wall clock of the command), the file's size, and ``maxcert check`` on it against the written model.
 Writes benchmarks/certificates.md and .json; a run of some models or zoo models only keeps the
 other rows of the .json from earlier runs.
 
