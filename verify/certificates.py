@@ -143,7 +143,7 @@ def rewrite_certificate_file(data: bytes, report: dict) -> dict:
         approx = "certified_error" in p or "depth" in p
         claim = {"node": p["node"], **p["tensors"], "input_shape": p["input_shape"], "elem_type": p["elem_type"],
                  "attributes": p["attributes"], "approximation": approx}
-        queries = []
+        queries: list[str] = []
         if p["status"] == CERTIFIED and not approx:
             def keep(H, _deadline, queries=queries):  # only collects: the verdict is the report's own proof
                 queries.append(violation_query(H, "reals", Fraction(0), False))
