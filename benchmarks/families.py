@@ -182,7 +182,9 @@ def markdown(res: dict, profile: dict | None = None) -> str:
         from profile_families import table
 
         L += ["", f"Where the seconds go: the slowest seed of each family, run again by `{profile['command']}` "
-              f"(time limit {profile['timeout']} s): with the table's processes, how busy the cores were (CPU "
+              f"(time limit {profile['timeout']} s; {profile.get('machine', 'its machine')}: a later run, maybe on a "
+              "slower or faster machine than the table's, so read the shares, not the seconds): with the "
+              "table's processes, how busy the cores were (CPU "
               "seconds of the process and its workers over wall clock times processes) and the search's counts; "
               "then in one process under cProfile, the seconds inside each kind of work (by the module or "
               "extension they were spent in) and their share.", ""] + table(profile["rows"])

@@ -132,7 +132,7 @@ def main(argv=None) -> int:
         if w not in present:
             raise SystemExit(f"no rows for d={w[0]} {w[1]} in families.json")
     path = os.path.join(a.out, "families_profile.json")
-    res = {"command": "python benchmarks/profile_families.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+    res = {"command": " ".join(["python benchmarks/profile_families.py", *(argv if argv is not None else sys.argv[1:])]),
            "machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
            "timeout": timeout, "rows": []}
     if os.path.exists(path):
