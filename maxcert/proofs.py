@@ -261,6 +261,23 @@ def _md_table(rows, fields) -> str:
     return "\n".join(out)
 
 
+def _save(fig, fmt: str, meta: dict) -> bytes:
+    """The figure's bytes. In an SVG, matplotlib names each clip path by a hash of its coordinates'
+    full floats, whose last bits depend on the machine's text layout: renamed in order of appearance
+    (clip0, clip1, ..), so the file is the same on every machine."""
+    import re
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, metadata=meta)
+    data = buf.getvalue()
+    if fmt != "svg":
+        return data
+    names: dict = {}
+    return re.sub(rb'id="(p[0-9a-f]{10})"|url\(#(p[0-9a-f]{10})\)',
+                  lambda m: (b'id="%s"' if m.group(1) else b"url(#%s)")
+                  % names.setdefault(m.group(1) or m.group(2), b"clip%d" % len(names)), data)
+
+
 def _figures(rows):
     import matplotlib
 
@@ -285,9 +302,7 @@ def _figures(rows):
         ax.legend()
         fig.tight_layout()
         for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-            buf = io.BytesIO()
-            fig.savefig(buf, format=fmt, metadata=meta)
-            out[f"figures/error_vs_{kind}.{fmt}"] = buf.getvalue()
+            out[f"figures/error_vs_{kind}.{fmt}"] = _save(fig, fmt, meta)
         plt.close(fig)
     return out
 
@@ -420,9 +435,7 @@ def _pareto_figure(doc) -> dict:
     fig.tight_layout()
     out = {}
     for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, metadata=meta)
-        out[f"figures/pareto_d{doc['d']}.{fmt}"] = buf.getvalue()
+        out[f"figures/pareto_d{doc['d']}.{fmt}"] = _save(fig, fmt, meta)
     plt.close(fig)
     return out
 

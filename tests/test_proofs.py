@@ -44,3 +44,23 @@ def test_tampered_certificate_and_network_are_named(tmp_path, run_cli):
 def test_missing_manifest_is_one_clear_line(tmp_path, run_cli):
     code, out, _ = run_cli("proofs", "check", "--dir", tmp_path, "--quiet")
     assert code == 1 and "manifest.json: missing" in out
+
+
+def test_svg_clip_paths_are_named_in_order_not_by_a_float_hash():
+    # matplotlib names clip paths by a hash of their coordinates' full floats (machine-dependent last
+    # bits of text layout): the stored SVGs name them clip0, clip1, .. so they are equal on every machine
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from maxcert.proofs import _save
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    svg = _save(fig, "svg", {"Date": None})
+    plt.close(fig)
+    assert not re.search(rb'"p[0-9a-f]{10}"|#p[0-9a-f]{10}\)', svg)
+    assert b'id="clip0"' in svg and b"url(#clip0)" in svg
