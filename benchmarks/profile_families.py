@@ -33,7 +33,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from families import network  # noqa: E402  the benchmark folder's own module
+from families import ARCHS, network, seed_of  # noqa: E402  the benchmark folder's own module
 
 # (bucket, test on "file:function") in order: the first that matches takes the time
 BUCKETS = [
@@ -142,18 +142,16 @@ def main(argv=None) -> int:
         rows = [r for r in fam["rows"] if r["d"] == d and r["arch"] == arch]
         slow = max(rows, key=lambda r: (r["maxcert"]["time_s"], r["seed"]))
         hidden = tuple(int(v) for v in arch.split("x"))
-        k = slow["seed"] - (100000 + 1000 * d + 10 * sum(hidden))
+        k = slow["seed"] - seed_of(d, hidden, 0)
         r = profile_one(d, hidden, k, slow["seed"], timeout, threads)
         res["rows"] = [o for o in res["rows"] if (o["d"], o["arch"]) != (d, arch)] + [r]
-        res["rows"].sort(key=lambda o: (o["d"], ARCH_ORDER.index(o["arch"]) if o["arch"] in ARCH_ORDER else 99))
+        res["rows"].sort(key=lambda o: (o["d"], ARCHS.index(o["arch"]) if o["arch"] in ARCHS else 99))
         print(f"d={d} {arch} seed {slow['seed']}: {r['status']} {r['wall_s']} s, cores busy {r['busy']}, "
               f"one process {r['one_process']['seconds']}", flush=True)
         with open(path, "w") as f:
             json.dump(res, f, indent=1)
     return 0
 
-
-ARCH_ORDER = ["16x16", "32x32", "64x64", "32x32x32"]
 
 if __name__ == "__main__":
     sys.exit(main())
