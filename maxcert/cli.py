@@ -110,10 +110,9 @@ def _add_domain(p: argparse.ArgumentParser) -> None:
                    help="also write a certificate file that `maxcert check FILE --model MODEL` re-verifies "
                         "without the search (docs/how-it-works.md#what-you-trust)")
     p.add_argument("--checkable", action="store_true",
-                   help="with --certificate, below 7 inputs too: branch and bound searches over ReLU phases so "
-                        "that every leaf is recorded for `maxcert check` (there it otherwise splits input boxes, "
-                        "records nothing, and the check falls back to the plain query); slower there: 1.5-3.6x on "
-                        "the d = 4 benchmark models, the two largest not within 120 s (benchmarks/certificates.md)")
+                   help="with --certificate, below 7 inputs too: branch and bound searches over ReLU phases and "
+                        "records each leaf's exact multipliers (there it otherwise records its tree of input boxes, "
+                        "whose leaves `maxcert check` bounds itself); slower: benchmarks/certificates.md")
     p.add_argument("--quiet", action="store_true", help="no progress line (there is none unless stderr is a terminal)")
     p.add_argument("--jobs", type=_int_at_least(1), default=None, metavar="N",
                    help="processes for independent solver queries (default: all cores)")
@@ -333,12 +332,13 @@ def _bab_options(args: Namespace) -> Any:
 def _write_certificate(cert: Certificate, G: Any, args: Namespace, eps: Fraction | None = None) -> None:
     if not getattr(args, "certificate", None):
         return
-    if cert.method == "bab" and cert.bab_proof is None and cert.status in ("CERTIFIED", "COMPUTED"):
-        print("note: the certificate holds no branch-and-bound record (below 7 inputs the search splits input "
-              "boxes; add --checkable to record every leaf): `maxcert check` re-proves it by the plain query")
     from maxcert.verify.certificates import certificate_file
 
-    _write_json(args.certificate, certificate_file(cert, G, eps))
+    data = certificate_file(cert, G, eps)
+    if cert.method == "bab" and "bab" not in data["proof"] and cert.status in ("CERTIFIED", "COMPUTED"):
+        print("note: the certificate holds no branch-and-bound record (a network that is not strictly layered, "
+              "or a search that kept none): `maxcert check` re-proves it by the plain query")
+    _write_json(args.certificate, data)
 
 
 def _report(cert: Certificate, args: Namespace, lines: list[str]) -> None:

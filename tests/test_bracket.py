@@ -141,6 +141,7 @@ class _Recorder:
             self.ticker.append(text)
 
 
+@pytest.mark.slow  # about 6 s: two processes searching while the line ticks
 def test_live_line_ticks_while_processes_search_and_ends_with_the_bracket():
     # max_d9_32x32 is undecided in 2 s: while the two processes search, the line's elapsed time
     # is redrawn every second; when they end it shows all 10 pieces and the proved bracket

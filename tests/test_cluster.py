@@ -277,6 +277,7 @@ def test_symmetry_queries_and_proof_stages_on_the_cluster(dask, monkeypatch):
 
 # ---------------------------------------------------------------- the stored d = 16 front
 
+@pytest.mark.slow  # about 6 s: every stored point of the d = 16 front re-proved
 def test_stored_front_is_rechecked_and_tampering_named():
     from maxcert import proofs
 

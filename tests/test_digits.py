@@ -79,6 +79,7 @@ def test_committed_model_accuracy_matches_results(results):
     assert exact["heldout"]["agree"] == len(labels) and exact["heldout"]["correct"] == correct
 
 
+@pytest.mark.slow  # about 8 s: the whole table again
 def test_table_regenerates_identically(results):
     res = table.table(levels=(0, 3, None), relative_levels=(2,))
     new, old = table.comparable(res), table.comparable(results)

@@ -163,7 +163,7 @@ def test_readme_is_short_and_sets_up_first():
     text = README.read_text(encoding="utf-8")
     assert len(text) < README_MAX_CHARS, f"README.md has {len(text)} characters; keep it under {README_MAX_CHARS}"
     test_cmd, pin = _ci_commands()
-    assert test_cmd == "python -m pytest -q"
+    assert test_cmd == "python -m pytest -q -n auto"
     setup = [line for info, body in fenced_blocks(text) if info == "sh" for line in body
              if 0 <= text.find(line) and text.find(line) + len(line) <= SETUP_WITHIN]
     install = [s for s in setup if "pip install" in s]
@@ -371,6 +371,7 @@ def _run_blocks():
     return steps
 
 
+@pytest.mark.slow  # about 20 s: README's tour, command by command; CI's slow step runs it
 def test_readme_commands_run(tmp_path):
     steps = _run_blocks()
     assert steps, "README has no ```sh run block"
@@ -405,6 +406,6 @@ def test_what_you_trust_states_the_line_counts():
     section = text[text.index("## What you trust"):text.index("## Benchmarks")]
     stated = dict(re.findall(r"`(verify/\w+\.py)`[^`]*?\((\d+) lines", section))
     assert set(stated) == {"verify/exact.py", "verify/encode.py", "verify/checker.py", "verify/smtlib.py",
-                           "verify/check_rewrite.py", "verify/pool_proof.py"}, stated
+                           "verify/check_rewrite.py", "verify/pool_proof.py", "verify/check_boxes.py"}, stated
     for path, n in stated.items():
         assert len((ROOT / path).read_text().splitlines()) == int(n), path

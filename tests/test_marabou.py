@@ -44,6 +44,7 @@ def digits(tmp_path_factory):
     return out, data["images"], data["labels"]
 
 
+@pytest.mark.slow  # about 6 s; CI's slow step runs it: Marabou is a consumer the rewrite exists for
 def test_rewritten_digits_cnn_loads_and_evaluates_as_onnxruntime(digits):
     path, images, _ = digits
     net = Marabou.read_onnx(str(path))

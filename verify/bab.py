@@ -618,12 +618,13 @@ class InputSearch:
         self.split_inputs = net.d <= opts.split_inputs_upto if split_inputs is None else split_inputs
         self.tighten, self.leaf_proof, self.tighten_nodes = tighten, leaf_proof, tighten_nodes
         self.stats, self.inc, self.batch = Stats(), Incumbent(self.piece, T), opts.batch
+        self.tree = {} if opts.record else None  # the search tree, filled in as nodes split and close
 
     def roots(self, deadline=None):
         net, dom = self.net, self.piece.dom
         root = self.piece.tighten_root(deadline) if self.tighten and net.sizes else None
         fix = [np.zeros(n, dtype=np.int8) for n in net.sizes]
-        return [(0.0, (fix, ([dom.lo] * net.d, [dom.hi] * net.d), root))]
+        return [(0.0, (fix, ([dom.lo] * net.d, [dom.hi] * net.d), root, self.tree))]
 
     def prepare(self, batch):
         """One batched propagation; the nodes whose float bound already closes them get their exact
@@ -638,12 +639,12 @@ class InputSearch:
 
     def step(self, node, j, prep, deadline) -> Outcome:
         net, inc, piece, stats, i, s = self.net, self.inc, self.piece, self.stats, self.i, self.s
-        fix, box, _ = node
+        fix, box, _, rec = node
         nbs, eus = prep
         fbox = float_box(box)
         nb = nbs.node(j)
         if nb.x is None:
-            return CLOSED  # empty: the box misses the piece, or a fixed phase contradicts sound bounds
+            return _leaf(rec, "E")  # empty: the box misses the piece, or a fixed phase contradicts sound bounds
         bounds = nb.bounds
         tf = float(inc.T)
         if inc.better(np.clip(nb.x, *fbox), tf, left(deadline)):
@@ -654,15 +655,15 @@ class InputSearch:
             eu = eus[j] if j in eus else exact_upper(net, self.ex, box, i, s, nb.relax)
             stats.linear += 1
             if eu is None or eu <= inc.T:
-                return CLOSED  # an exact linear bound
+                return _leaf(rec, "L" if eu is not None else "E")  # an exact linear bound
         if self.split_inputs and not any(np.any(f) for f in fix):
             ch = _split_input(net, bounds, box, fbox, piece.lo, piece.hi)
             if ch is not None:
-                return Outcome([(-nb.ub, (f, bx, bounds)) for f, bx in _children(fix, box, ch)])
+                return Outcome(_kids(-nb.ub, fix, box, bounds, rec, ch))
         if self.tighten_nodes and len(net.sizes) > 1:
             bounds = piece.tighten(bounds, fix, fbox, start=1, deadline=deadline)
             if any(np.any(l > u) for l, u in bounds):
-                return CLOSED
+                return _leaf(rec, "E")
         rel = piece.relaxation(bounds, fix, box=fbox)
         lp = piece.solve(piece.c, rel)
         stats.lps += 1
@@ -675,7 +676,7 @@ class InputSearch:
             eb = piece.exact_bound(bounds, fix, box, *lp[3], rel[6])
             stats.dual += 1
             if eb is not None and eb <= inc.T:
-                return CLOSED  # an exact weak-duality bound
+                return _leaf(rec, "D")  # an exact weak-duality bound
         if lp is None or lp[0] + piece.c0 <= tf + 1e-9 * (1 + abs(tf)):
             # a short z3 budget: a hard leaf is split further rather than waited on
             z3s = self.opts.z3_slice
@@ -683,21 +684,21 @@ class InputSearch:
             stats.z3 += 1
             checked = r == "sat"
             if r == "unsat":
-                return CLOSED
+                return _leaf(rec, "Z")
         excess = 1.0 if lp is None else (lp[0] + piece.c0 - tf) / (1 + abs(tf))
         ch = _branch_choice(piece, bounds, fix, None if lp is None else lp[1], excess)
         if ch is None:
             # every ReLU fixed or stable: the relaxation is exact, so a z3 point is a real witness
             leaf = inc.exact_leaf(bounds, fix, box, stats, left(deadline), xm if checked else None)
             if leaf == "closed":
-                return CLOSED
+                return _leaf(rec, "Z")
             if leaf == "unknown":
                 return Outcome(stop="unknown")
             if self.stop_above:
                 return Outcome(stop="witness")
-            return Outcome([(0.0, (fix, box, bounds))], dive=False)  # re-check against the raised T
+            return Outcome([(0.0, (fix, box, bounds, rec))], dive=False)  # re-check against the raised T
         key = 0.0 if lp is None else -(lp[0] + piece.c0)
-        return Outcome([(key, (f, bx, bounds)) for f, bx in _children(fix, box, ch)])
+        return Outcome(_kids(key, fix, box, bounds, rec, ch))
 
     def open_bound(self, nodes):
         return _open_bound(self.net, self.ex, self.piece, nodes, self.i, self.s, self.opts.batch)
@@ -706,7 +707,44 @@ class InputSearch:
         return 0.0
 
     def result(self, status: str, upper=None) -> PieceResult:
-        return self.inc.result(status, self.stats, upper)
+        proof = None
+        if self.tree is not None and status == "closed":
+            proof = [{"i": self.i, "s": self.s, "fixed": {}, "boxes": tree_tokens(self.tree)}]
+        return self.inc.result(status, self.stats, upper, proof)
+
+
+def _leaf(rec, kind: str) -> Outcome:
+    """Closed: with a record, the leaf's kind (L linear bound, E empty, D dual sum, Z z3) goes in it."""
+    if rec is not None:
+        rec["leaf"] = kind
+    return CLOSED
+
+
+def _kids(key, fix, box, bounds, rec, choice) -> list:
+    """The children of a split as nodes to push; with a record, each gets its own, under the parent's."""
+    out = []
+    for n, (f, bx) in enumerate(_children(fix, box, choice)):
+        r = None
+        if rec is not None:
+            rec["split"] = choice
+            r = rec[n] = {}
+        out.append((key, (f, bx, bounds, r)))
+    return out
+
+
+def tree_tokens(tree: dict) -> str:
+    """The search tree in preorder, one token a node: ``x{k}`` halves input k (lower half first),
+    ``r{k}.{j}`` splits ReLU j of layer k (p >= 0 first), a leaf is its kind (L, E, D or Z)."""
+    out, stack = [], [tree]
+    while stack:
+        r = stack.pop()
+        if "split" in r:
+            kind, k, j = r["split"]
+            out.append(f"x{k}" if kind == "input" else f"r{k}.{j}")
+            stack += [r[1], r[0]]
+        else:
+            out.append(r["leaf"])  # KeyError: an open node, which a closed search does not have
+    return " ".join(out)
 
 
 def search_piece(net: Net, dom: Domain, i: int, s: int, T: Fraction, stop_above: bool,

@@ -331,7 +331,7 @@ def certify(G: nx.DiGraph, eps: Rational = 0, domain: str | Domain = "unit", tim
     tries the latter when float sampling suggests N is symmetric. ``smt2`` always receives the plain, standalone query.
     ``record``: branch and bound keeps the record of its search (``Certificate.bab_proof``) for a
     certificate file that ``maxcert check`` re-verifies leaf by leaf: the phase search records every
-    step (below 7 inputs the input search records nothing, unless ``options.record_every_d`` sends
+    step (below 7 inputs the input search records its tree of boxes, or ``options.record_every_d`` sends
     those pieces to the phase search too). ``options``: the
     levers of branch and bound (:class:`maxcert.verify.search.Options`; default the measured best).
 

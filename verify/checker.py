@@ -1,17 +1,17 @@
 """``maxcert check CERT --model MODEL``: re-verify a certificate file without the search that wrote it.
 
-Meant to be read in one sitting. It imports no z3, no HiGHS and no search code: only Fractions,
-the graph reader (and the network hash of :mod:`maxcert.verify.certificates`) and, for the
-queries it writes itself, an SMT-LIB2 solver it names (:func:`maxcert.verify.smtlib.decide`:
-z3 or cvc5). A valid certificate rests on: (1) the model hashes to ``model_sha256``; (2) a witness
-(REFUTED, COMPUTED, a bracket's lower end) gives the recorded error by this module's own exact
-forward pass; (3) the upper side (CERTIFIED, COMPUTED) is re-proved here, never read from the file:
-for a ``bab`` record, the pieces and subtrees cover the domain, every claimed pre-activation bound is
-at least as weak as its interval bound or its exact dual sum over the LP of the layers before it,
-every cut is valid in both phases, every split of the search tree has both children, and every leaf
-closes by an exact weak-duality sum <= the bound, a Farkas sum < 0, or an SMT-LIB2 query written
-here that must be ``unsat``; for the symmetric and lifted routes, invariance under adjacent
-transpositions and the bound on the ordered cone; else the plain query over the domain.
+Meant to be read in one sitting. It imports no z3, no HiGHS and no search code: only Fractions, the graph
+reader (and the network hash of :mod:`maxcert.verify.certificates`) and, for the queries it writes itself, an
+SMT-LIB2 solver it names (:func:`maxcert.verify.smtlib.decide`: z3 or cvc5). A valid certificate rests on: (1)
+the model hashes to ``model_sha256``; (2) a witness (REFUTED, COMPUTED, a bracket's lower end) gives the
+recorded error by this module's own exact forward pass; (3) the upper side (CERTIFIED, COMPUTED) is re-proved
+here, never read from the file: for a ``bab`` record, the pieces and subtrees cover the domain (input-box
+trees: see :mod:`maxcert.verify.check_boxes`), every claimed pre-activation bound is at least as weak as its
+interval bound or its exact dual sum over the LP of the layers before it, every cut is valid in both phases,
+every split of the search tree has both children, and every leaf closes by an exact weak-duality sum <= the
+bound, a Farkas sum < 0, or an SMT-LIB2 query written here that must be ``unsat``; for the symmetric and
+lifted routes, invariance under adjacent transpositions and the bound on the ordered cone; else the plain
+query over the domain.
 
 Exit codes (``maxcert check``): 0 valid, 1 invalid (the first failing part named), 2 not decided
 (a solver's ``unknown`` or timeout, or a claim v1 cannot re-prove), 3 unreadable.
@@ -122,7 +122,6 @@ def _domain(xs, box) -> list:
 
 
 def _inputs(G, domain: str):
-    """The input variables, declared and in the domain."""
     xs = [f"x{i}" for i in range(len(_layers(G)[0]))]
     return xs, [f"(declare-const {x} Real)" for x in xs] + _domain(xs, _box(domain))
 
@@ -149,8 +148,7 @@ def violation_query(G, domain: str, eps, relative: bool, cone: bool = False) -> 
 def transposition_query(G, domain: str, i: int) -> str:
     """Is there x in the domain with N(x) != N(x with inputs i and i+1 swapped)?"""
     xs, lines = _inputs(G, domain)
-    ys = list(xs)
-    ys[i], ys[i + 1] = ys[i + 1], ys[i]
+    ys = xs[:i] + [xs[i + 1], xs[i]] + xs[i + 2:]
     a, out_a = _network(G, "a", xs)
     b, out_b = _network(G, "b", ys)
     lines += a + b + [f"(assert (not (= {out_a} {out_b})))"]
@@ -265,8 +263,7 @@ class _LP:
 def _subtree(W, b, sub, i, s, box, bound, counts) -> str | None:
     """Check one subtree's bounds, cuts and tree; returns the neuron on which it is degenerate (its
     phase fixed against proved bounds: only p = 0 is left), or None. z3 leaves go to counts["z3"]."""
-    lo, hi = box
-    L, where = len(W) - 1, f"piece (i={i}, s={s}) subtree {sub.get('fixed')}"
+    (lo, hi), L, where = box, len(W) - 1, f"piece (i={i}, s={s}) subtree {sub.get('fixed')}"
     B = [([_frac(v, "a bound") for v in lu[0]], [_frac(v, "a bound") for v in lu[1]]) for lu in sub["bounds"]]
     fixed = {tuple(int(v) for v in kj.split(".", 1)): int(ph) for kj, ph in sub["fixed"].items()}
     if any(f"{k}.{j}" not in sub["fixed"] for k, j in fixed) or len(fixed) != len(sub["fixed"]):
@@ -380,14 +377,19 @@ def check_bab(G, rec: dict, domain: str, bound: Fraction, solver: str, timeout) 
     for s in (1, -1):
         if (None, s) not in pieces and any((i, s) not in pieces for i in range(d)):
             raise Invalid(f"bab: the pieces of sign {s:+d} do not cover the domain (each input as the largest)")
-    counts = {"bounds": 0, "dual": 0, "farkas": 0, "z3": []}
+    from maxcert.verify.check_boxes import check_boxes
+
+    counts = {"bounds": 0, "dual": 0, "farkas": 0, "linear": 0, "empty": 0, "z3": []}
     for (i, s), subs in pieces.items():
         combos = [tuple(sorted(sub["fixed"].items())) for sub in subs]
         keys = {tuple(kj for kj, _ in c) for c in combos}
         if len(keys) != 1 or len(set(combos)) != len(combos) or len(combos) != 2 ** len(next(iter(keys))) or \
                 any(ph not in (0, 1) for c in combos for _, ph in c):
             raise Invalid(f"bab: piece (i={i}, s={s}): its subtrees do not fix every phase combination once")
-        degenerate = {c: _subtree(W, b, sub, i, s, box, bound, counts) for c, sub in zip(combos, subs)}
+        if any("boxes" in sub for sub in subs) and (i is None or len(subs) != 1):  # checked in check_boxes.py
+            raise Invalid(f"bab: piece (i={i}, s={s}): an input-box tree must be its piece's only record")
+        degenerate = {c: check_boxes(W, b, sub, i, s, box, bound, counts, f"bab: piece (i={i}, s={s})") if "boxes" in sub else
+                      _subtree(W, b, sub, i, s, box, bound, counts) for c, sub in zip(combos, subs)}
         for c, kj in degenerate.items():  # p = 0 on kj: those points lie in the subtree with kj's other phase
             seen = set()
             while kj is not None:
@@ -399,8 +401,8 @@ def check_bab(G, rec: dict, domain: str, bound: Fraction, solver: str, timeout) 
     for text, what in counts["z3"]:
         _unsat(text, what, solver, timeout)
     return (f"branch and bound: {len(pieces)} pieces ({len(rec['pieces'])} subtrees) cover the domain; {counts['bounds']} neuron "
-            f"bounds, {counts['dual']} dual and {counts['farkas']} Farkas leaves checked exactly, "
-            f"{len(counts['z3'])} leaves {solver} unsat")
+            f"bounds, {counts['dual']} dual, {counts['farkas']} Farkas, {counts['linear']} linear-bound and {counts['empty']} "
+            f"empty-box leaves checked exactly, {len(counts['z3'])} leaves {solver} unsat")
 
 
 # ---------------------------------------------------------------- the check
@@ -474,8 +476,7 @@ def check_certificate(cert: dict, G, solver: str = "z3", timeout: float | None =
     what = f"|N - max| <= {bound}" + (" (max - min)" if relative else "") + f" on {domain}"
     if route in (SYMMETRIC, "lifted-cone") and d > 1:  # both rest on invariance: re-proved by transpositions
         for i in range(d - 1):
-            _unsat(transposition_query(G, domain, i), f"invariance under swapping inputs {i} and {i + 1}", solver,
-                   timeout)
+            _unsat(transposition_query(G, domain, i), f"invariance under swapping inputs {i} and {i + 1}", solver, timeout)
         _unsat(violation_query(G, domain, bound, relative, cone=True), f"{what} on the ordered cone", solver, timeout)
         return done + [f"invariance ({d - 1} transpositions) and {what} on the cone, {solver} unsat"]
     if route == "bab" and isinstance(proof.get("bab"), dict) and not relative:
@@ -495,5 +496,4 @@ def read(path) -> dict:
         raise Unreadable(f"{path}: {e}") from None
 
 
-__all__ = ["Invalid", "Undecided", "Unreadable", "check_certificate", "forward", "read", "transposition_query",
-           "violation_query"]
+__all__ = ["Invalid", "Undecided", "Unreadable", "check_certificate", "forward", "read", "transposition_query", "violation_query"]
