@@ -37,14 +37,22 @@ def _check(G, cert):
     return checker.check_certificate(json.loads(json.dumps(cert)), G)
 
 
+def _max(A, M, c, C, lo, hi, i):
+    top = _box_max(np.array(A, dtype=object), M, np.array(c, dtype=object), C, lo, hi, i)
+    return None if top is None else [Fraction(int(v), top[1]) for v in top[0]]
+
+
 def test_box_max_by_hand():
-    A = np.array([[1, -2], [-1, 0]], dtype=object)
+    A = [[1, -2], [-1, 0]]
+    unit = [Fraction(0)] * 2, [Fraction(1)] * 2
     # x1 <= x0 on [0,1]^2: x0 - 2 x1 is largest at (1, 0): 1; -x0 at x0 = 0 (then x1 = 0): 0
-    assert _box_max(A, Fraction(1), [0, 0], [Fraction(0)] * 2, [Fraction(1)] * 2, 0) == [1, 0]
-    # x0 <= x1: x0 - 2 x1 <= -x1 <= 0, at the origin; -x0 at x0 = 0: 0; the constants and scale carried
-    assert _box_max(A, Fraction(1, 2), [Fraction(1, 3), 5], [Fraction(0)] * 2, [Fraction(1)] * 2, 1) == [Fraction(1, 3), 5]
+    assert _max(A, 1, [0, 0], 1, *unit, 0) == [1, 0]
+    # x0 <= x1: x0 - 2 x1 <= -x1 <= 0, at the origin; -x0 at x0 = 0: 0; then the constants 1/3, 5
+    assert _max(A, 2, [1, 15], 3, *unit, 1) == [Fraction(1, 3), 5]
+    # halved coefficients (M = 2) on x1 <= x0: (x0 - 2 x1) / 2 at (1, 0) is 1/2
+    assert _max(A, 2, [0, 0], 1, *unit, 0) == [Fraction(1, 2), 0]
     # a box that misses the piece: x1 >= 1/2 > x0 cannot have x0 largest
-    assert _box_max(A, Fraction(1), [0, 0], [Fraction(0), Fraction(1, 2)], [Fraction(1, 4), Fraction(1)], 0) is None
+    assert _max(A, 1, [0, 0], 1, [Fraction(0), Fraction(1, 2)], [Fraction(1, 4), Fraction(1)], 0) is None
 
 
 def test_crown_bounds_every_point_of_random_boxes():
@@ -79,7 +87,9 @@ def test_input_box_record_is_valid(boxes_cert):
     assert "6 pieces (6 subtrees) cover the domain" in text
     n_leaves = sum(t in "LEDZ" for p in pieces for t in p["boxes"].split())
     m = re.search(r"(\d+) linear-bound and (\d+) empty-box leaves checked exactly, (\d+) leaves z3 unsat", text)
-    assert m and int(m[1]) > 0 and sum(int(v) for v in m.groups()) == n_leaves  # each leaf counted once
+    # each recorded leaf closed once, or halved by the checker into several (those the search closed by
+    # an LP or z3 over bounds it tightened further, which the checker's own bounds do not reach)
+    assert m and int(m[1]) > 0 and sum(int(v) for v in m.groups()) >= n_leaves
 
 
 def test_tampered_trees_are_named(boxes_cert):

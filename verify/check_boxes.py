@@ -31,6 +31,7 @@ from maxcert.verify.checker import Invalid, Unreadable, _num, _sum
 GRID = 40  # proved bounds are rounded outward to multiples of 2^-GRID: short integers, a loss below 1e-12
 SLOPE = 32  # chord slopes rounded up to multiples of 2^-SLOPE (a steeper chord is still above relu)
 KINDS = ("L", "E", "D", "Z")
+REFINE = 12  # halvings added here below a leaf these bounds do not close, before its open boxes become queries
 
 
 def _ints(rows) -> tuple:
@@ -49,11 +50,17 @@ class _Net:
         self.b, self.bden = [v[0][0] for v in bs], [v[1] for v in bs]
 
 
-def _box_max(A, scale: Fraction, const: list, lo: list, hi: list, i: int):
-    """Row-wise exact max of ``scale * A . x + const`` over ``lo <= x <= hi`` with ``x_k <= x_i`` for
-    every k; None when that set is empty. For x_i = t each other x_k goes to whichever end of
-    ``[lo_k, min(hi_k, t)]`` its coefficient prefers: concave and piecewise linear in t, so the max is
-    at the smallest feasible t, at hi_i or at some hi_k."""
+def _add(c, C: int, t, T: int) -> tuple:
+    """``c / C + t / T`` (integer arrays over integer denominators) over one denominator."""
+    L = lcm(C, T)
+    return c * (L // C) + t * (L // T), L
+
+
+def _box_max(A, M: int, c, C: int, lo: list, hi: list, i: int):
+    """Row-wise exact max of ``A . x / M + c / C`` over ``lo <= x <= hi`` with ``x_k <= x_i`` for every
+    k, as ``(integers, denominator)``; None when that set is empty. For x_i = t each other x_k goes to
+    whichever end of ``[lo_k, min(hi_k, t)]`` its coefficient prefers: concave and piecewise linear in
+    t, so the max is at the smallest feasible t, at hi_i or at some hi_k."""
     t0 = max(lo[i], max(lo))
     if t0 > hi[i]:
         return None
@@ -65,32 +72,30 @@ def _box_max(A, scale: Fraction, const: list, lo: list, hi: list, i: int):
         top[i] = low[i] = t
         v = pos @ np.array([int(x * D) for x in top], dtype=object) + neg @ np.array([int(x * D) for x in low], dtype=object)
         best = v if best is None else np.maximum(best, v)
-    f = scale / D
-    return [c + int(v) * f for v, c in zip(best, const)]
+    return _add(best, M * D, c, C)
 
 
-def _relax(A, scale: Fraction, const: list, layer):
+def _relax(A, M: int, c, C: int, layer) -> tuple:
     """Rows over layer m's ReLU outputs ``z`` -> rows over its pre-activations p, bounded above: a dead
     ReLU gives 0, an active one p, a crossing one su (p - l) for a coefficient > 0 and al p (al in {0, 1},
     z >= 0 and z >= p) for one < 0."""
     l, u, dead, active, su, al = layer
     up = ~dead & ~active & (A > 0)
     ident = active | (~dead & ~active & (A < 0) & al)
-    A = A * np.where(up, su, np.where(ident, 1 << SLOPE, 0))
-    scale = scale / (1 << SLOPE)
-    chord = np.where(up, A, 0) @ l  # sum_j a_j su_j l_j, over scale 2^-GRID
-    return A, scale, [c - int(t) * scale / (1 << GRID) for c, t in zip(const, chord)]
+    A, M = A * np.where(up, su, np.where(ident, 1 << SLOPE, 0)), M << SLOPE
+    chord = np.where(up, A, 0) @ l  # sum_j a_j su_j l_j, over M 2^GRID
+    return (A, M, *_add(c, C, -chord, M << GRID))
 
 
-def _back(net: _Net, rel: list, A, scale: Fraction, const: list, m: int) -> tuple:
-    """The rows ``scale * A . z_m + const`` (z_m: layer m's ReLU outputs, m = -1: the inputs) bounded
-    above by rows over the inputs, layer by layer: ``(A, scale, const)``."""
+def _back(net: _Net, rel: list, A, M: int, c, C: int, m: int) -> tuple:
+    """The rows ``A . z_m / M + c / C`` (z_m: layer m's ReLU outputs, m = -1: the inputs) bounded above
+    by rows over the inputs, layer by layer: ``(A, M, c, C)``."""
     while m >= 0:
-        A, scale, const = _relax(A, scale, const, rel[m])
-        const = [c + int(t) * scale / net.bden[m] for c, t in zip(const, A @ net.b[m])]
-        A, scale = A @ net.W[m], scale / net.wden[m]
+        A, M, c, C = _relax(A, M, c, C, rel[m])
+        c, C = _add(c, C, A @ net.b[m], M * net.bden[m])
+        A, M = A @ net.W[m], M * net.wden[m]
         m -= 1
-    return A, scale, const
+    return A, M, c, C
 
 
 def crown(net: _Net, box, i: int, s: int, fixed: dict, prior=None, objective=True) -> tuple:
@@ -98,16 +103,15 @@ def crown(net: _Net, box, i: int, s: int, fixed: dict, prior=None, objective=Tru
     computed unless ``objective``), and the pre-activation bounds proved on the way (``rel[k] =
     (l, u, dead, active, su, al)``, l and u over 2^GRID), each intersected with the bounds ``prior``
     proved for the node's parent; ``(None, None)`` when the node holds no network point."""
-    rel, g = [], 1 << GRID
+    rel = []
     for k in range(net.L):
         n = len(net.b[k])
-        const = [Fraction(int(v), net.bden[k]) for v in net.b[k]]
-        ub = _box_max(*_back(net, rel, np.concatenate([net.W[k], -net.W[k]]), Fraction(1, net.wden[k]),
-                             const + [-c for c in const], k - 1), *box, i)
+        ub = _box_max(*_back(net, rel, np.concatenate([net.W[k], -net.W[k]]), net.wden[k],
+                             np.concatenate([net.b[k], -net.b[k]]), net.bden[k], k - 1), *box, i)
         if ub is None:
             return None, None
-        u = np.array([-((-v.numerator * g) // v.denominator) for v in ub[:n]], dtype=object)  # ceil(u 2^GRID)
-        l = np.array([(-v.numerator * g) // v.denominator for v in ub[n:]], dtype=object)  # floor(l 2^GRID)
+        v = ub[0] << GRID
+        u, l = -((-v[:n]) // ub[1]), (-v[n:]) // ub[1]  # ceil(u 2^GRID); floor(l 2^GRID), l = -(-p's bound)
         if prior is not None:
             l, u = np.maximum(l, prior[k][0]), np.minimum(u, prior[k][1])
         for (kk, j), ph in fixed.items():
@@ -122,11 +126,10 @@ def crown(net: _Net, box, i: int, s: int, fixed: dict, prior=None, objective=Tru
         rel.append((l, u, dead, active, su, (u > -l).astype(bool)))
     if not objective:
         return None, rel
-    A, scale, const = _back(net, rel, net.W[net.L] * s, Fraction(1, net.wden[net.L]),
-                            [Fraction(s * int(net.b[net.L][0]), net.bden[net.L])], net.L - 1)
-    A = A * scale.numerator  # scale (A . x) - s x_i over scale's denominator
-    A[0, i] -= s * scale.denominator
-    return _box_max(A, Fraction(1, scale.denominator), const, *box, i)[0], rel
+    A, M, c, C = _back(net, rel, net.W[net.L] * s, net.wden[net.L], net.b[net.L] * s, net.bden[net.L], net.L - 1)
+    A[0, i] -= s * M  # A . x / M - s x_i
+    top = _box_max(A, M, c, C, *box, i)
+    return (None if top is None else Fraction(int(top[0][0]), top[1])), rel
 
 
 def check_boxes(W, b, sub: dict, i: int, s: int, box, bound: Fraction, counts: dict, where: str) -> None:
@@ -147,7 +150,7 @@ def check_boxes(W, b, sub: dict, i: int, s: int, box, bound: Fraction, counts: d
             if rel is None or ub <= bound:
                 counts["empty" if rel is None else "linear"] += 1
             else:
-                counts["z3"].append((leaf_query(W, b, i, s, blo, bhi, fixed, rel, bound), f"{where}: leaf {n}"))
+                _refine(net, W, b, i, s, (blo, bhi, fixed, rel), bound, counts, f"{where}: leaf {n}")
             continue
         kid = "empty" if rel is None else rel  # no point here: none in a child either
         if tok[:1] == "x" and tok[1:].isdigit() and int(tok[1:]) < d:
@@ -163,6 +166,27 @@ def check_boxes(W, b, sub: dict, i: int, s: int, box, bound: Fraction, counts: d
             raise Unreadable(f"{where}: token {n} ({tok!r}) is no split or leaf")
     if stack:
         raise Invalid(f"{where}: the tree ends with {len(stack)} subtrees missing: a gap in the piece")
+
+
+def _refine(net: _Net, W, b, i: int, s: int, node, bound: Fraction, counts: dict, what: str) -> None:
+    """A leaf this module's bounds do not close (the search closed it by an LP or z3 over bounds it
+    tightened further), halved here along its widest side (the halves cover it) up to REFINE times;
+    the boxes still open then go to exact queries, which tiny boxes with few crossing ReLUs keep easy."""
+    lo, hi, fixed, rel = node
+    todo = [(lo, hi, rel, 0)]
+    while todo:
+        lo, hi, rel, depth = todo.pop()
+        if depth == REFINE:
+            counts["z3"].append((leaf_query(W, b, i, s, lo, hi, fixed, rel, bound), what))
+            continue
+        k = max(range(len(lo)), key=lambda t: hi[t] - lo[t])
+        mid = (lo[k] + hi[k]) / 2
+        for half in ((lo, hi[:k] + [mid] + hi[k + 1:]), (lo[:k] + [mid] + lo[k + 1:], hi)):
+            ub, sub = crown(net, half, i, s, fixed, rel)
+            if sub is None or ub <= bound:
+                counts["empty" if sub is None else "linear"] += 1
+            else:
+                todo.append((*half, sub, depth + 1))
 
 
 def leaf_query(W, b, i: int, s: int, lo: list, hi: list, fixed: dict, rel: list, bound: Fraction) -> str:
