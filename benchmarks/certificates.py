@@ -3,13 +3,14 @@
 For each committed model whose exact worst-case error RESULTS.md reports (COMPUTED), in this
 run and on this machine: ``maxcert error MODEL`` without and with ``--certificate`` (and, below 7
 inputs, with ``--checkable`` too; the time the record costs, as a ratio), the file's size, and
-``maxcert check`` on it (its verdict and time; without a record, the plain query). Then for each
+``maxcert check`` on it (its verdict and time; without a record, the plain query; a check gets
+``--check-timeout`` seconds). Then for each
 light model of the onnx package's zoo (``--zoo``): ``maxcert rewrite`` without and with
 ``--certificate`` (wall clock of the command), the file's size, and ``maxcert check`` on it against the written model.
 Writes benchmarks/certificates.md and .json; a run of some models or zoo models only keeps the
 other rows of the .json from earlier runs.
 
-    python benchmarks/certificates.py [--timeout 120] [--models max_d9_16 ...] [--zoo resnet50 ...]
+    python benchmarks/certificates.py [--timeout 120] [--check-timeout 900] [--models max_d9_16 ...] [--zoo resnet50 ...]
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _search_time(out: str):
     return None if m is None else float(m.group(1))
 
 
-def _certificate(model, cert: Path, extra, timeout) -> dict:
+def _certificate(model, cert: Path, extra, timeout, check_timeout) -> dict:
     """``maxcert error --certificate`` (with ``extra`` options), the file, and ``maxcert check`` on it
     (without a branch-and-bound record the check is the plain query over the whole domain)."""
     code, out, _ = _run(["error", model, "--quiet", "--certificate", cert, *extra], timeout)
@@ -58,7 +59,7 @@ def _certificate(model, cert: Path, extra, timeout) -> dict:
         return row
     row["bytes"] = cert.stat().st_size
     row["record"] = "bab" in json.loads(cert.read_text())["proof"]
-    code, out, wall = _run(["check", cert, "--model", model], timeout)
+    code, out, wall = _run(["check", cert, "--model", model], check_timeout)
     row["check"] = out.split(":", 1)[0] if out else ("timeout" if code is None else f"exit {code}")
     if not row["record"]:
         row["check"] += " (plain query)"
@@ -68,13 +69,13 @@ def _certificate(model, cert: Path, extra, timeout) -> dict:
     return row
 
 
-def measure(name: str, timeout: float, tmp: Path) -> dict:
+def measure(name: str, timeout: float, tmp: Path, check_timeout: float) -> dict:
     model = HERE / "models" / f"{name}.onnx"
     code, out, _ = _run(["error", model, "--quiet"], timeout)
     row = {"model": name, "plain_s": _search_time(out) if code == 0 else None,
-           "certificate": _certificate(model, tmp / f"{name}.json", [], timeout)}
+           "certificate": _certificate(model, tmp / f"{name}.json", [], timeout, check_timeout)}
     if int(re.search(r"max_d(\d+)", name).group(1)) < 7:
-        row["checkable"] = _certificate(model, tmp / f"{name}.json", ["--checkable"], timeout)
+        row["checkable"] = _certificate(model, tmp / f"{name}.json", ["--checkable"], timeout, check_timeout)
     return row
 
 
@@ -142,7 +143,8 @@ def table(rows, header) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--timeout", type=float, default=120.0, help="seconds per command (default 120)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds per search or rewrite (default 120)")
+    ap.add_argument("--check-timeout", type=float, default=900.0, help="seconds per check of a model's file (default 900)")
     ap.add_argument("--models", nargs="*", default=MODELS, choices=MODELS, metavar="NAME")
     ap.add_argument("--zoo", nargs="*", default=ZOO, choices=ZOO, metavar="NAME")
     ap.add_argument("--out", default=str(HERE / "certificates"), help="path without suffix for .md and .json")
@@ -153,7 +155,7 @@ def main(argv=None) -> int:
     zrows = [r for r in old.get("zoo", []) if r["model"] not in a.zoo]
     with tempfile.TemporaryDirectory() as tmp:
         for name in a.models:
-            rows.append(measure(name, a.timeout, Path(tmp)))
+            rows.append(measure(name, a.timeout, Path(tmp), a.check_timeout))
             print(json.dumps(rows[-1]), flush=True)
         for name in a.zoo:
             zrows.append(measure_rewrite(name, a.timeout, Path(tmp)))
@@ -164,9 +166,10 @@ def main(argv=None) -> int:
               f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: `maxcert error MODEL` (all cores, no limit) "
               f"without and with `--certificate` in one run (search time as printed; ratio = with / without; "
               f"`timeout`: not done in {a.timeout:g} s), the file's size, and `maxcert check` on it (wall time, one "
-              f"process). Below 7 inputs the search splits input boxes and records no leaves, and the check "
-              f"re-decides the plain query over the whole domain (`(plain query)`), unless `--checkable` "
-              f"sends the search over ReLU phases.")
+              f"process, at most {a.check_timeout:g} s). Below 7 inputs the search halves input boxes and records "
+              f"its tree, whose every node the checker bounds itself (exact linear bounds; the leaves they do not "
+              f"close it halves further, then queries); `--checkable` sends the search over ReLU phases instead, "
+              f"each leaf recorded with its exact multipliers.")
     Path(a.out + ".md").write_text(table(rows, header) + (zoo_table(zrows) if zrows else ""))
     Path(a.out + ".json").write_text(json.dumps({"models": rows, "zoo": zrows}, indent=1) + "\n")
     return 0

@@ -13,8 +13,9 @@ used for it:
   to the grid 2^-GRID, each crossing ReLU bounded above by its chord (slope rounded up) and below
   by 0 or p; the leaf holds no point (its box misses the piece, or proved bounds exclude a fixed
   phase), or the objective ``s (N(x) - x_i)`` is at most the bound on it;
-* else by an SMT-LIB2 query written here (exact ReLUs, the fixed phases, the proved bounds as
-  facts), which the checker's solver must answer ``unsat``.
+* else it is halved here, up to REFINE times, each half closed the same way (the halves cover it),
+  and the boxes still open go to SMT-LIB2 queries written here (exact ReLUs, the fixed phases, the
+  proved bounds as facts), which the checker's solver must answer ``unsat``.
 
 numpy holds Python integers here (object arrays): every sum and product is exact.
 """
