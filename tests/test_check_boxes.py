@@ -157,6 +157,24 @@ def test_benchmark_model_without_checkable_is_recorded_and_rechecked(tmp_path, r
     assert code == 0 and "8 pieces (8 subtrees) cover the domain" in text and "linear-bound" in text
 
 
+def test_pieces_in_processes_count_as_in_one(boxes_cert, monkeypatch):
+    """A large tree's pieces go to one process each: the same leaves closed the same way."""
+    from maxcert.verify import check_boxes
+    from maxcert.verify.certificates import strict_layers
+    from maxcert.verify.checker import _strict
+
+    G, cert = boxes_cert
+    W, b = _strict(G, strict_layers(G))
+    pieces = [(p["i"], p["s"], p) for p in cert["proof"]["bab"]["pieces"]]
+    bound, unit = Fraction(cert["verdict"]["value"]), (Fraction(0), Fraction(1))
+    one = {"linear": 0, "empty": 0, "bounds": 0, "z3": []}
+    check_boxes.check_pieces(W, b, pieces, unit, bound, one, jobs=1)
+    monkeypatch.setattr(check_boxes, "PARALLEL", 0)
+    two = {"linear": 0, "empty": 0, "bounds": 0, "z3": []}
+    check_boxes.check_pieces(W, b, pieces, unit, bound, two, jobs=2)
+    assert one == two and one["linear"] > 0
+
+
 def test_tree_tokens_preorder():
     from maxcert.verify.bab import tree_tokens
 
@@ -175,4 +193,5 @@ def test_check_boxes_imports():
             names.add(node.module)
         elif isinstance(node, ast.Import):
             names |= {a.name for a in node.names}
-    assert names == {"__future__", "fractions", "math", "numpy", "maxcert.verify.checker"}, names
+    assert names == {"__future__", "os", "fractions", "math", "numpy", "maxcert.verify.checker", "multiprocessing",
+                     "concurrent.futures"}, names

@@ -22,6 +22,7 @@ numpy holds Python integers here (object arrays): every sum and product is exact
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from math import lcm
 
@@ -32,6 +33,7 @@ from maxcert.verify.checker import Invalid, Unreadable, _num, _sum
 GRID = 40  # proved bounds are rounded outward to multiples of 2^-GRID: short integers, a loss below 1e-12
 SLOPE = 32  # chord slopes rounded up to multiples of 2^-SLOPE (a steeper chord is still above relu)
 KINDS = ("L", "E", "D", "Z")
+PARALLEL = 20000  # characters of tree from which the pieces are checked in parallel processes
 REFINE = 12  # halvings added here below a leaf these bounds do not close, before its open boxes become queries
 
 
@@ -167,6 +169,30 @@ def check_boxes(W, b, sub: dict, i: int, s: int, box, bound: Fraction, counts: d
             raise Unreadable(f"{where}: token {n} ({tok!r}) is no split or leaf")
     if stack:
         raise Invalid(f"{where}: the tree ends with {len(stack)} subtrees missing: a gap in the piece")
+
+
+def check_pieces(W, b, pieces: list, box, bound: Fraction, counts: dict, jobs: int | None = None) -> None:
+    """:func:`check_boxes` on every ``(i, s, record)`` of ``pieces``, the counts added to ``counts``; a
+    large tree's pieces in parallel, one process per core (independent: each starts from the domain)."""
+    tasks = [(W, b, sub, i, s, box, bound, f"bab: piece (i={i}, s={s})") for i, s, sub in pieces]
+    jobs = min(len(tasks), jobs or os.cpu_count() or 1)
+    if jobs > 1 and sum(len(sub["boxes"]) for _, _, sub in pieces) > PARALLEL:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            done = list(pool.map(_piece, tasks))
+    else:
+        done = [_piece(t) for t in tasks]
+    for c in done:
+        for k, v in c.items():
+            counts[k] += v
+
+
+def _piece(task) -> dict:
+    counts: dict = {"linear": 0, "empty": 0, "bounds": 0, "z3": []}
+    check_boxes(*task[:7], counts, task[7])
+    return counts
 
 
 def _refine(net: _Net, W, b, i: int, s: int, node, bound: Fraction, counts: dict, what: str) -> None:

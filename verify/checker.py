@@ -377,7 +377,7 @@ def check_bab(G, rec: dict, domain: str, bound: Fraction, solver: str, timeout) 
     for s in (1, -1):
         if (None, s) not in pieces and any((i, s) not in pieces for i in range(d)):
             raise Invalid(f"bab: the pieces of sign {s:+d} do not cover the domain (each input as the largest)")
-    from maxcert.verify.check_boxes import check_boxes
+    from maxcert.verify.check_boxes import check_pieces
 
     counts = {"bounds": 0, "dual": 0, "farkas": 0, "linear": 0, "empty": 0, "z3": []}
     for (i, s), subs in pieces.items():
@@ -388,8 +388,7 @@ def check_bab(G, rec: dict, domain: str, bound: Fraction, solver: str, timeout) 
             raise Invalid(f"bab: piece (i={i}, s={s}): its subtrees do not fix every phase combination once")
         if any("boxes" in sub for sub in subs) and (i is None or len(subs) != 1):  # checked in check_boxes.py
             raise Invalid(f"bab: piece (i={i}, s={s}): an input-box tree must be its piece's only record")
-        degenerate = {c: check_boxes(W, b, sub, i, s, box, bound, counts, f"bab: piece (i={i}, s={s})") if "boxes" in sub else
-                      _subtree(W, b, sub, i, s, box, bound, counts) for c, sub in zip(combos, subs)}
+        degenerate = {c: None if "boxes" in u else _subtree(W, b, u, i, s, box, bound, counts) for c, u in zip(combos, subs)}
         for c, kj in degenerate.items():  # p = 0 on kj: those points lie in the subtree with kj's other phase
             seen = set()
             while kj is not None:
@@ -398,6 +397,7 @@ def check_bab(G, rec: dict, domain: str, bound: Fraction, solver: str, timeout) 
                 if c in seen or c not in degenerate:
                     raise Invalid(f"bab: piece (i={i}, s={s}): a degenerate subtree whose points no other holds")
                 kj = degenerate[c]
+    check_pieces(W, b, [(i, s, sub) for (i, s), ss in pieces.items() for sub in ss if "boxes" in sub], box, bound, counts)
     for text, what in counts["z3"]:
         _unsat(text, what, solver, timeout)
     return (f"branch and bound: {len(pieces)} pieces ({len(rec['pieces'])} subtrees) cover the domain; {counts['bounds']} neuron "
