@@ -114,6 +114,7 @@ def test_tampered_trees_are_named(boxes_cert):
     rejected(lambda ps: ps.pop(), "do not cover the domain")
     rejected(lambda ps: ps.append(dict(ps[0])), "every phase combination once")  # the same piece twice
     rejected(lambda ps: ps[0].update(i=None), "only record")
+    rejected(lambda ps: tokens(ps[0], lambda t: ["x\u0662"] + t), "no split or leaf", Unreadable)  # an Arabic-Indic 2
 
 
 def test_a_bound_below_the_error_fails_at_a_leaf_by_the_checkers_own_query(boxes_cert):
@@ -132,6 +133,20 @@ def test_a_bound_below_the_error_fails_at_a_leaf_by_the_checkers_own_query(boxes
     rec["property"]["eps"] = str(value - Fraction(1, 100))
     with pytest.raises(Invalid, match=r"leaf \d+: z3 finds a counterexample"):
         _check(G, rec)
+
+
+def test_a_false_claim_on_an_unsplit_tree_is_decided_by_one_query(boxes_cert):
+    """A leaf far from closing is halved 12 times at most; past 64 boxes still open, one query on the
+    whole leaf decides it (a false claim, most likely: its query is sat)."""
+    from maxcert.verify.checker import Invalid
+
+    G, cert = boxes_cert
+    c = json.loads(json.dumps(cert))
+    c["verdict"].update(status="CERTIFIED", witness=None)
+    c["property"]["eps"] = "0"  # error 0 everywhere: false for this network, whose error is positive
+    c["proof"]["bab"]["pieces"][0]["boxes"] = "L"
+    with pytest.raises(Invalid, match=r"leaf 0: z3 finds a counterexample"):
+        _check(G, c)
 
 
 def test_a_coarser_tree_is_still_checked_soundly(boxes_cert):
@@ -194,4 +209,4 @@ def test_check_boxes_imports():
         elif isinstance(node, ast.Import):
             names |= {a.name for a in node.names}
     assert names == {"__future__", "os", "fractions", "math", "numpy", "maxcert.verify.checker", "multiprocessing",
-                     "concurrent.futures"}, names
+                     "concurrent.futures", "concurrent.futures.process"}, names

@@ -28,12 +28,13 @@ from math import lcm
 
 import numpy as np
 
-from maxcert.verify.checker import Invalid, Unreadable, _num, _sum
+from maxcert.verify.checker import Invalid, Undecided, Unreadable, _num, _sum
 
 GRID = 40  # proved bounds are rounded outward to multiples of 2^-GRID: short integers, a loss below 1e-12
 SLOPE = 32  # chord slopes rounded up to multiples of 2^-SLOPE (a steeper chord is still above relu)
 KINDS = ("L", "E", "D", "Z")
 PARALLEL = 20000  # characters of tree from which the pieces are checked in parallel processes
+OPEN_MOST = 64  # boxes of one leaf still open after REFINE halvings, beyond which one query on the leaf decides
 REFINE = 12  # halvings added here below a leaf these bounds do not close, before its open boxes become queries
 
 
@@ -143,6 +144,8 @@ def check_boxes(W, b, sub: dict, i: int, s: int, box, bound: Fraction, counts: d
     sizes = [len(Wk) for Wk in W[:-1]]
     stack = [([box[0]] * d, [box[1]] * d, {}, None)]
     for n, tok in enumerate(sub["boxes"].split()):
+        if not tok.isascii():
+            raise Unreadable(f"{where}: token {n} ({tok!r}) is no split or leaf")
         if not stack:
             raise Invalid(f"{where}: token {n} ({tok}) comes after the tree is complete")
         blo, bhi, fixed, prior = stack.pop()
@@ -179,9 +182,13 @@ def check_pieces(W, b, pieces: list, box, bound: Fraction, counts: dict, jobs: i
     if jobs > 1 and sum(len(sub["boxes"]) for _, _, sub in pieces) > PARALLEL:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            done = list(pool.map(_piece, tasks))
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+                done = list(pool.map(_piece, tasks))
+        except (BrokenProcessPool, MemoryError) as e:
+            raise Undecided(f"bab: the pieces' processes failed ({type(e).__name__})") from None
     else:
         done = [_piece(t) for t in tasks]
     for c in done:
@@ -198,22 +205,29 @@ def _piece(task) -> dict:
 def _refine(net: _Net, W, b, i: int, s: int, node, bound: Fraction, counts: dict, what: str) -> None:
     """A leaf this module's bounds do not close (the search closed it by an LP or z3 over bounds it
     tightened further), halved here along its widest side (the halves cover it) up to REFINE times;
-    the boxes still open then go to exact queries, which tiny boxes with few crossing ReLUs keep easy."""
+    the boxes still open then go to exact queries, which tiny boxes with few crossing ReLUs keep easy.
+    Past OPEN_MOST of them one query on the whole leaf stands instead."""
     lo, hi, fixed, rel = node
-    todo = [(lo, hi, rel, 0)]
+    todo, found, queries = [(lo, hi, rel, 0)], {"linear": 0, "empty": 0}, []
     while todo:
         lo, hi, rel, depth = todo.pop()
         if depth == REFINE:
-            counts["z3"].append((leaf_query(W, b, i, s, lo, hi, fixed, rel, bound), what))
+            if len(queries) == OPEN_MOST:  # a false claim, most likely: one query on the whole leaf decides it
+                counts["z3"].append((leaf_query(W, b, i, s, *node, bound), what))
+                return
+            queries.append((leaf_query(W, b, i, s, lo, hi, fixed, rel, bound), what))
             continue
         k = max(range(len(lo)), key=lambda t: hi[t] - lo[t])
         mid = (lo[k] + hi[k]) / 2
         for half in ((lo, hi[:k] + [mid] + hi[k + 1:]), (lo[:k] + [mid] + lo[k + 1:], hi)):
             ub, sub = crown(net, half, i, s, fixed, rel)
             if sub is None or ub <= bound:
-                counts["empty" if sub is None else "linear"] += 1
+                found["empty" if sub is None else "linear"] += 1
             else:
                 todo.append((*half, sub, depth + 1))
+    for k, v in found.items():
+        counts[k] += v
+    counts["z3"] += queries
 
 
 def leaf_query(W, b, i: int, s: int, lo: list, hi: list, fixed: dict, rel: list, bound: Fraction) -> str:
