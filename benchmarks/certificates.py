@@ -165,11 +165,12 @@ def main(argv=None) -> int:
     header = (f"# Certificate files of the benchmark models\n\n`python benchmarks/certificates.py` on "
               f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}: `maxcert error MODEL` (all cores, no limit) "
               f"without and with `--certificate` in one run (search time as printed; ratio = with / without; "
-              f"`timeout`: not done in {a.timeout:g} s), the file's size, and `maxcert check` on it (wall time, one "
-              f"process, at most {a.check_timeout:g} s). Below 7 inputs the search halves input boxes and records "
-              f"its tree, whose every node the checker bounds itself (exact linear bounds; the leaves they do not "
-              f"close it halves further, then queries); `--checkable` sends the search over ReLU phases instead, "
-              f"each leaf recorded with its exact multipliers.")
+              f"`timeout`: not done in {a.timeout:g} s), the file's size, and `maxcert check` on it (wall time, "
+              f"at most {a.check_timeout:g} s; one process, or one per core for a large input-box tree). Below 7 "
+              f"inputs the search halves input boxes and records its tree, whose every node the checker bounds "
+              f"itself (exact linear bounds; the leaves they do not close it halves further, then queries); "
+              f"`--checkable` sends the search over ReLU phases instead, each leaf recorded with its exact "
+              f"multipliers.")
     Path(a.out + ".md").write_text(table(rows, header) + (zoo_table(zrows) if zrows else ""))
     Path(a.out + ".json").write_text(json.dumps({"models": rows, "zoo": zrows}, indent=1) + "\n")
     return 0

@@ -10,7 +10,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from maxcert.verify.certificates import rewrite_certificate_file
 from maxcert.verify.check_rewrite import check_rewrite
-from maxcert.verify.checker import Invalid, Undecided, Unreadable
+from maxcert.verify.checker import Invalid, Unreadable
 from maxcert.verify.pools import rewrite
 
 
@@ -92,11 +92,31 @@ def test_unknown_pool_under_a_certified_verdict_is_caught_and_unreadable_claims(
         check_rewrite(bad, data)
 
 
-def test_approximated_pool_is_not_rechecked():
-    new, report = rewrite(pool_model(), depth=1, range=("0", "1"))
+@pytest.mark.parametrize("kw", [dict(range=("0", "1")), dict(range=("-2", "3")), dict(relative=True)],
+                         ids=["unit", "box", "relative"])
+def test_approximated_pool_rechecked_and_a_lower_bound_refuted(kw):
+    """A depth-1 approximation of the 3x3 pool: the checker reads its rows (each its window) and
+    proves the recorded error bound on its row network by its own queries; the rewrite's exact
+    error is attained (a witness), so any lower bound is refuted by the checker's query (sat)."""
+    from fractions import Fraction
+
+    new, report = rewrite(pool_model(), depth=1, **kw)
     data = new.SerializeToString()
-    with pytest.raises(Undecided, match="exact replacements only"):
-        check_rewrite(rewrite_certificate_file(data, report), data)
+    cert = rewrite_certificate_file(data, report)
+    pool = report["pools"][0]
+    assert pool["status"] == "CERTIFIED" and cert["property"]["pools"][0]["approximation"]
+    done = check_rewrite(cert, data)
+    assert any(f"|y - max(window)| <= {pool['certified_error']}" in p and "symmetric, the cone z3 unsat" in p
+               for p in done), done
+    low = json.loads(json.dumps(cert))
+    low["verdict"]["pools"][0]["certified_error"] = str(Fraction(pool["certified_error"]) * Fraction(99, 100))
+    with pytest.raises(Invalid, match="z3 finds a counterexample"):
+        check_rewrite(low, data)
+    if "range" in kw:  # the bound holds on the recorded range only: a wider one is refuted
+        wide = json.loads(json.dumps(cert))
+        wide["property"]["pools"][0]["range"] = ["-100", "100"]
+        with pytest.raises(Invalid, match="z3 finds a counterexample"):
+            check_rewrite(wide, data)
 
 
 def test_cli_writes_and_checks(tmp_path, run_cli):

@@ -142,7 +142,8 @@ def rewrite_certificate_file(data: bytes, report: dict) -> dict:
     for p in report["pools"]:
         approx = "certified_error" in p or "depth" in p
         claim = {"node": p["node"], **p["tensors"], "input_shape": p["input_shape"], "elem_type": p["elem_type"],
-                 "attributes": p["attributes"], "approximation": approx}
+                 "attributes": p["attributes"], "approximation": approx,
+                 **({"range": p.get("range"), "relative": bool(p.get("relative"))} if approx else {})}
         queries: list[str] = []
         if p["status"] == CERTIFIED and not approx:
             def keep(H, _deadline, queries=queries):  # only collects: the verdict is the report's own proof

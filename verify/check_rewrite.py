@@ -14,9 +14,15 @@ each claim without the code that wrote the model or its search:
    (:func:`maxcert.verify.checker.violation_query`, eps = 0) in the solver it names, z3 or cvc5;
 3. the recorded ReLUs and Relu layers of each pool are those of the model.
 
+A pool that was approximated (``--depth``) claims instead that every output is within its
+``certified_error`` of that max, for inputs in the recorded range (or relative to max - min): its
+replacement is read as the rewrite reads it (each row copies exactly its window, labelled by
+onnxruntime; :func:`maxcert.verify.pools.approximator_structure`) and the bound on its row network
+decided by this module's own queries: the network symmetric under adjacent transpositions and the
+bound on the ordered cone, or else the plain query.
+
 It trusts onnxruntime for the tensors' shapes and the layout stages' copies, the ONNX reader
-(``from_onnx``) for the line networks' exact weights, and the named solver. A pool that was
-approximated (``--depth``) has no exact claim: it is reported as not re-proved (exit 2).
+(``from_onnx``) for the line and row networks' exact weights, and the named solver.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from __future__ import annotations
 import hashlib
 from fractions import Fraction
 
-from maxcert.verify.checker import Invalid, Undecided, Unreadable, _unsat, violation_query
+from maxcert.verify.checker import Invalid, Undecided, Unreadable, _frac, _unsat, transposition_query, violation_query
 
 KIND = "rewrite"
 
@@ -51,6 +57,25 @@ def line_prover(solver: str, timeout):
                solver, timeout)
         return True, ""
     return prove
+
+
+def _approximated(model, site, claim: dict, said: dict, solver: str, timeout) -> str:
+    """An approximated pool re-proved (module docstring): the part checked."""
+    from maxcert.verify.pools import _Unproved, approximator_structure
+    from maxcert.verify.smtlib import decide
+
+    try:
+        T, _, m = approximator_structure(model, site, [v or 1 for v in site.shape])
+    except _Unproved as e:
+        raise Invalid(f"pool {site.node!r}: {e}") from None
+    eps, relative = _frac(said.get("certified_error"), "certified_error"), claim.get("relative") is True
+    if not relative and not (isinstance(claim.get("range"), list) and len(claim["range"]) == 2):
+        raise Unreadable(f"pool {site.node!r}: an approximation without its input range")
+    domain = "reals" if relative else "box:{},{}".format(*(_frac(v, "a range end") for v in claim["range"]))
+    cone = all(decide(transposition_query(T, domain, i), solver, timeout) == "unsat" for i in range(m - 1))
+    what = f"pool {site.node!r}: |y - max(window)| <= {eps}" + (" (max - min)" if relative else f" on {domain}")
+    _unsat(violation_query(T, domain, eps, relative, cone=cone), what, solver, timeout)
+    return f"{what}: every row its window, {'symmetric, the cone' if cone else 'the plain query'} {solver} unsat"
 
 
 def check_rewrite(cert: dict, data: bytes, solver: str = "z3", timeout: float | None = None) -> list:
@@ -80,8 +105,8 @@ def check_rewrite(cert: dict, data: bytes, solver: str = "z3", timeout: float | 
                 raise Invalid(f"pool {site.node!r}: {said.get('status')}, yet the verdict is CERTIFIED")
             continue
         if claim.get("approximation"):
-            raise Undecided(f"pool {site.node!r}: an approximator's error bound; this checker re-proves exact "
-                            "replacements only")
+            done.append(_approximated(model, site, claim, said, solver, timeout))
+            continue
         try:
             facts = prove_exact(model, site, cache=cache, prove=prove)
         except Unproved as e:

@@ -311,11 +311,31 @@ def _prove_exact_site(model, site, out, t0, deadline, cache) -> dict:
     return out
 
 
+def approximator_structure(model, site, shape) -> tuple:
+    """An approximated pool's replacement read from the model: ``(T, idx, m)``, its row network on m
+    inputs and the input each slot of each row copies, after checking that every row copies exactly
+    its window (raises ``_Unproved`` otherwise). ``maxcert check`` reads a rewrite with it too."""
+    from maxcert.graphs.pools import _default_opset
+
+    opset = _default_opset(model)
+    nodes = _subgraph(model.graph, site.input, site.output)
+    chain, V, rows, consts = _split(nodes, site.input)
+    idx = selection_indices(chain, consts, site.input, shape, V, opset)
+    check_windows(idx, site.spec, shape)
+    rank = len(shape) + 1
+    m = idx.shape[-1] if idx.ndim == rank else 1
+    if not rows:
+        from maxcert.graphs.generators import tree_network
+
+        return tree_network(1), idx, m  # the selection is the output: one copied element per row
+    _check_rows(rows, consts, V, rank)
+    return row_network(rows, consts, V, m, rank, site.elem_type, site.output, opset), idx, m
+
+
 def _prepare_site(model, site, deadline=None, cache=None):
     """The structural part of a pool's proof: ``(out, job)``. ``job`` names the row network to prove
     (``kind``, ``T``, ``domain``), or is None when ``out`` is already final (not proved)."""
     from maxcert.graphs.evaluate import depth, num_neurons
-    from maxcert.graphs.pools import _default_opset
 
     t0 = time.perf_counter()
     spec = site.spec
@@ -331,20 +351,7 @@ def _prepare_site(model, site, deadline=None, cache=None):
     out.update(ops="fast", note="an approximator is written with Gather, Sum, Neg and Div (onnxruntime), "
                                 "not in the portable op set that Marabou, auto_LiRPA and CrypTen read")
     try:
-        opset = _default_opset(model)
-        nodes = _subgraph(model.graph, site.input, site.output)
-        chain, V, rows, consts = _split(nodes, site.input)
-        idx = selection_indices(chain, consts, site.input, shape, V, opset)
-        check_windows(idx, spec, shape)
-        rank = len(shape) + 1
-        m = idx.shape[-1] if idx.ndim == rank else 1
-        if rows:
-            _check_rows(rows, consts, V, rank)
-            T = row_network(rows, consts, V, m, rank, site.elem_type, site.output, opset)
-        else:
-            from maxcert.graphs.generators import tree_network
-
-            T = tree_network(1)  # the selection is the output: one copied element per row
+        T, idx, m = approximator_structure(model, site, shape)
         per_row = num_neurons(T)
         out.update(relu_layers=depth(T), relus=per_row * site.positions(), relus_per_window=per_row, relus_per_output=per_row)
     except _Unproved as e:
