@@ -730,13 +730,15 @@ def cmd_rewrite(args: Namespace) -> int:
         raise UsageError("maxcert rewrite: --gadget goes with --form mlp (the residual form needs no gadget)")
     new, report = rewrite(model, args.gadget, timeout=args.timeout, jobs=args.jobs, depth=args.depth, range=rng,
                           progress=None if args.quiet else _progress("pools certified"), form=args.form, ops=args.ops,
-                          relative=args.relative)
+                          relative=args.relative, record=bool(args.certificate))
     report = {"model": args.model, "output": args.output, **report}
     onnx.save(new, args.output)
     if args.certificate:
         from maxcert.verify.certificates import rewrite_certificate_file
 
         _write_json(args.certificate, rewrite_certificate_file(new.SerializeToString(), report))
+    for p in report["pools"]:
+        p.pop("smt2", None)  # the certificate's record, not the report's
     for p in report["pools"]:
         shape = "x".join(map(str, p["attributes"]["kernel_shape"]))
         how = f"{p['relu_layers']} Relu layers, {p['relus']} ReLUs" if p["relus"] is not None else "not built"

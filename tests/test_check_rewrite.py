@@ -47,6 +47,19 @@ def test_valid_in_both_op_sets_and_both_solvers(ops):
         assert parts[0] == "model hash" and "windows equal" in parts[1] and f"{solver} unsat" in parts[-1]
 
 
+def test_queries_recorded_during_the_proof_equal_a_second_reading():
+    """rewrite(record=True) keeps each line network's query as it proves it; a report without them
+    makes rewrite_certificate_file read the model again for them: the same queries."""
+    new, report = rewrite(pool_model(), record=True)
+    assert all(q.startswith("(set-logic QF_LRA)") for q in report["pools"][0]["smt2"])
+    kept = rewrite_certificate_file(new.SerializeToString(), report)
+    new2, report2 = rewrite(pool_model())
+    assert "smt2" not in report2["pools"][0]
+    again = rewrite_certificate_file(new2.SerializeToString(), report2)
+    assert [p["smt2"] for p in kept["proof"]["pools"]] == [p["smt2"] for p in again["proof"]["pools"]]
+    assert len(kept["proof"]["pools"][0]["smt2"]) == 2  # the max of 2 and the max of 3
+
+
 def test_changed_model_bytes_fail_the_hash():
     data, cert = written()
     with pytest.raises(Invalid, match="do not hash"):

@@ -144,8 +144,8 @@ def rewrite_certificate_file(data: bytes, report: dict) -> dict:
         claim = {"node": p["node"], **p["tensors"], "input_shape": p["input_shape"], "elem_type": p["elem_type"],
                  "attributes": p["attributes"], "approximation": approx,
                  **({"range": p.get("range"), "relative": bool(p.get("relative"))} if approx else {})}
-        queries: list[str] = []
-        if p["status"] == CERTIFIED and not approx:
+        queries: list[str] = list(p.get("smt2") or [])
+        if p["status"] == CERTIFIED and not approx and "smt2" not in p:  # a report of rewrite(record=False)
             def keep(H, _deadline, queries=queries):  # only collects: the verdict is the report's own proof
                 queries.append(violation_query(H, "reals", Fraction(0), False))
                 return True, ""

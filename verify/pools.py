@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -264,9 +265,10 @@ def _row_task(args):
 class RowCache:
     """Certificates of row networks already proved in this run, by the network's exact hash."""
 
-    def __init__(self):
+    def __init__(self, record: bool = False):
         self.done = {}
         self.lines = {}  # line-network outputs proved max, by exact structure (verify.pool_proof)
+        self.queries: list | None = [] if record else None  # with record: each line network's SMT-LIB2 query
 
     def get(self, kind, T, domain, timeout=None, jobs=None):
         from maxcert.verify.certificates import graph_sha256
@@ -294,13 +296,18 @@ def _prove_exact_site(model, site, out, t0, deadline, cache) -> dict:
         notes.append("proved with the symbolic batch or channel count at 1; other sizes are not proved")
     if notes:
         out["note"] = "; ".join(notes)
+    record = cache is not None and cache.queries is not None
+    start = len(cache.queries) if record else 0
     try:
-        facts = prove_exact(model, site, deadline, cache.lines if cache is not None else {})
+        facts = prove_exact(model, site, deadline, cache.lines if cache is not None else {},
+                            _recording(cache.queries) if record else None)
     except Unproved as e:
         out["reason"] = str(e)
     else:
         per = site.positions()
         lines = [s for s in facts["stages"] if s["kind"] == "line"]
+        if record:  # for a certificate file: the queries of the line networks first proved for this pool
+            out["smt2"] = cache.queries[start:]
         out.update(relus=facts["relus"], relu_layers=facts["relu_layers"],
                    relus_per_output=round(facts["relus"] / per, 4) if per else 0, stages=facts["stages"],
                    status=CERTIFIED,
@@ -330,6 +337,17 @@ def approximator_structure(model, site, shape) -> tuple:
         return tree_network(1), idx, m  # the selection is the output: one copied element per row
     _check_rows(rows, consts, V, rank)
     return row_network(rows, consts, V, m, rank, site.elem_type, site.output, opset), idx, m
+
+
+def _recording(queries: list):
+    """``prove`` for :func:`prove_exact`: the default decision, each network's plain query kept."""
+    from maxcert.verify.checker import violation_query
+    from maxcert.verify.pool_proof import _by_certify
+
+    def prove(H, deadline):
+        queries.append(violation_query(H, "reals", Fraction(0), False))
+        return _by_certify(H, deadline)
+    return prove
 
 
 def _prepare_site(model, site, deadline=None, cache=None):
@@ -399,7 +417,7 @@ def _timed_out(site) -> dict:
             "relu_layers": None, "relus": None, "time_s": 0.0}
 
 
-def _certify_parallel(new, sites, timeout, jobs, cluster, progress, t0) -> list:
+def _certify_parallel(new, sites, timeout, jobs, cluster, progress, t0, record=False) -> list:
     """Every pool's structure here, then each distinct row network's proof as one task
     (:mod:`maxcert.execution`), then the entries in pool order: the same entries as one by one."""
     from maxcert.execution import map_tasks
@@ -411,7 +429,7 @@ def _certify_parallel(new, sites, timeout, jobs, cluster, progress, t0) -> list:
     prepared: list = []
     tasks: list = []
     where: dict = {}
-    line_cache = RowCache()
+    line_cache = RowCache(record)
     for site in sites:
         if left() == 0.0:
             prepared.append((_timed_out(site), None, None))
@@ -464,7 +482,7 @@ def rewrite(model: onnx.ModelProto, gadget: str = "relu3", timeout: float | None
             progress: Callable[[int, int], None] | None = None, depth: int | None = None,
             range: tuple[str, str] | dict[str | None, tuple[str, str]] | None = None,
             cluster: str | DaskSession | None = None, form: str = "residual",
-            ops: str = "portable", relative: bool = False) -> tuple[onnx.ModelProto, dict]:
+            ops: str = "portable", relative: bool = False, record: bool = False) -> tuple[onnx.ModelProto, dict]:
     """Replace every MaxPool of an ONNX model by a ReLU network and certify each replacement.
 
     ``model``: an ``onnx.ModelProto`` or a path. Returns ``(new_model, report)``; ``report`` is the
@@ -479,6 +497,8 @@ def rewrite(model: onnx.ModelProto, gadget: str = "relu3", timeout: float | None
     :func:`maxcert.execution.use_cluster`): each distinct row network is proved as an independent
     task on that many local processes or on the cluster (the entries are the same, in pool
     order). Otherwise (default) the pools are proved here one by one, each proof using all cores.
+    ``record``: each exact pool's entry also holds ``smt2``, the plain SMT-LIB2 query of each line
+    network first proved for it (what ``maxcert rewrite --certificate`` records).
 
     Examples
     --------
@@ -499,9 +519,9 @@ def rewrite(model: onnx.ModelProto, gadget: str = "relu3", timeout: float | None
     from maxcert.execution import current_cluster
 
     if cluster is not None or current_cluster() is not None or (jobs or 1) > 1:
-        pools = _certify_parallel(new, sites, timeout, jobs, cluster, progress, t0)
+        pools = _certify_parallel(new, sites, timeout, jobs, cluster, progress, t0, record)
     else:
-        cache = RowCache()
+        cache = RowCache(record)
         pools = []
         for k, site in enumerate(sites):
             left = None if timeout is None else max(0.0, timeout - (time.perf_counter() - t0))
