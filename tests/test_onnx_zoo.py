@@ -197,13 +197,13 @@ def test_the_test_bed_is_there():
 # ---------------------------------------------------------------------------------- light models
 
 
-@pytest.mark.parametrize("name", sorted(LIGHT))
+HEAVY = ("vgg19", "zfnet512")  # the two slowest to run in onnxruntime: in CI's slow step
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.slow] if n in HEAVY else []) for n in sorted(LIGHT)])
 def test_light_model_rewritten_and_certified(name):
     orig, new, report = rewritten(light_path(name))
     check_rewrite(orig, new, report, LIGHT[name])
-
-
-HEAVY = ("vgg19", "zfnet512")  # the two slowest to run in onnxruntime: in CI's slow step
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.slow] if n in HEAVY else []) for n in sorted(LIGHT)])
