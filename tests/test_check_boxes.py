@@ -190,6 +190,42 @@ def test_pieces_in_processes_count_as_in_one(boxes_cert, monkeypatch):
     assert one == two and one["linear"] > 0
 
 
+def test_broken_processes_fall_back_to_this_one(boxes_cert, monkeypatch):
+    """Processes that die (a script without a __main__ guard re-runs itself under spawn) leave the
+    work to this process: the same counts, no traceback."""
+    import concurrent.futures
+    from concurrent.futures.process import BrokenProcessPool
+
+    from maxcert.verify import check_boxes
+    from maxcert.verify.certificates import strict_layers
+    from maxcert.verify.checker import _strict
+
+    class Broken:
+        def __init__(self, *args, **kw):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def map(self, *args):
+            raise BrokenProcessPool("a child died")
+
+    G, cert = boxes_cert
+    W, b = _strict(G, strict_layers(G))
+    pieces = [(p["i"], p["s"], p) for p in cert["proof"]["bab"]["pieces"]]
+    bound, unit = Fraction(cert["verdict"]["value"]), (Fraction(0), Fraction(1))
+    one = {"linear": 0, "empty": 0, "bounds": 0, "z3": []}
+    check_boxes.check_pieces(W, b, pieces, unit, bound, one, jobs=1)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
+    monkeypatch.setattr(check_boxes, "PARALLEL", 0)
+    fallback = {"linear": 0, "empty": 0, "bounds": 0, "z3": []}
+    check_boxes.check_pieces(W, b, pieces, unit, bound, fallback, jobs=2)
+    assert fallback == one
+
+
 def test_tree_tokens_preorder():
     from maxcert.verify.bab import tree_tokens
 

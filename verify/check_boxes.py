@@ -187,8 +187,10 @@ def check_pieces(W, b, pieces: list, box, bound: Fraction, counts: dict, jobs: i
         try:
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
                 done = list(pool.map(_piece, tasks))
-        except (BrokenProcessPool, MemoryError) as e:
-            raise Undecided(f"bab: the pieces' processes failed ({type(e).__name__})") from None
+        except BrokenProcessPool:  # e.g. a script without a __main__ guard: the same work in this process
+            done = [_piece(t) for t in tasks]
+        except MemoryError:
+            raise Undecided("bab: out of memory checking the pieces in processes") from None
     else:
         done = [_piece(t) for t in tasks]
     for c in done:
