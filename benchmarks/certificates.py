@@ -58,7 +58,7 @@ def _best(args, timeout, repeat):
         if code != 0:
             return code, out, None
         times.append(_search_time(out))
-    return code, out, min(times)
+    return code, out, min((t for t in times if t is not None), default=None)
 
 
 def _certificate(model, cert: Path, extra, timeout, check_timeout, repeat=1) -> dict:
@@ -156,7 +156,7 @@ def table(rows, header) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per search or rewrite (default 120)")
-    ap.add_argument("--repeat", type=int, default=1, help="runs of each search, with and without the file: "
+    ap.add_argument("--repeat", type=lambda v: max(1, int(v)), default=1, help="runs of each search, with and without the file: "
                                                          "the least time of each (default 1)")
     ap.add_argument("--check-timeout", type=float, default=900.0, help="seconds per check of a model's file (default 900)")
     ap.add_argument("--models", nargs="*", default=MODELS, choices=MODELS, metavar="NAME")

@@ -10,7 +10,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from maxcert.verify.certificates import rewrite_certificate_file
 from maxcert.verify.check_rewrite import check_rewrite
-from maxcert.verify.checker import Invalid, Unreadable
+from maxcert.verify.checker import Invalid, Undecided, Unreadable
 from maxcert.verify.pools import rewrite
 
 
@@ -125,6 +125,15 @@ def test_approximated_pool_rechecked_and_a_lower_bound_refuted(kw):
     low["verdict"]["pools"][0]["certified_error"] = str(Fraction(pool["certified_error"]) * Fraction(99, 100))
     with pytest.raises(Invalid, match="z3 finds a counterexample"):
         check_rewrite(low, data)
+    more = json.loads(json.dumps(cert))  # a ReLU count that is not the model's
+    more["verdict"]["pools"][0]["relus"] += 1
+    with pytest.raises(Invalid, match="ReLUs in .* layers recorded, the model has"):
+        check_rewrite(more, data)
+    old = json.loads(json.dumps(cert))  # written before ranges were recorded: not decided, not unreadable
+    for key in ("range", "relative"):
+        old["property"]["pools"][0].pop(key, None)
+    with pytest.raises(Undecided, match="before ranges were"):
+        check_rewrite(old, data)
     if "range" in kw:  # the bound holds on the recorded range only: a wider one is refuted
         wide = json.loads(json.dumps(cert))
         wide["property"]["pools"][0]["range"] = ["-100", "100"]
@@ -143,3 +152,19 @@ def test_cli_writes_and_checks(tmp_path, run_cli):
     code, _, err = run_cli("check", str(cert), "--model", str(tmp_path / "missing.onnx"))
     assert code == 3 and "missing.onnx" in err
     np.testing.assert_equal(json.loads(cert.read_text())["format"], "maxcert-certificate")
+
+
+def test_an_approximation_without_a_row_network_is_invalid():
+    """A replacement whose rows keep 4 slots but no node reduces them (a Reshape alone) is no pool's
+    approximation: named, not a traceback."""
+    from maxcert.verify.check_rewrite import _approximated, _Site
+
+    shp = helper.make_node("Constant", [], ["s"], value=numpy_helper.from_array(np.array([1, 1, 1, 1, 4], dtype=np.int64)))
+    g = helper.make_graph([shp, helper.make_node("Reshape", ["X", "s"], ["Y"], name="r")], "g",
+                          [helper.make_tensor_value_info("X", TensorProto.FLOAT, [1, 1, 2, 2])],
+                          [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [1, 1, 1, 1, 4])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    claim = {"node": "pool", "input": "X", "output": "Y", "input_shape": [1, 1, 2, 2], "elem_type": 1,
+             "attributes": {"kernel_shape": [2, 2], "strides": [2, 2]}, "approximation": True, "range": ["0", "1"]}
+    with pytest.raises(Invalid, match="no row network"):
+        _approximated(m, _Site(claim), claim, {"certified_error": "0"}, "z3", 5)

@@ -601,8 +601,9 @@ def _propagate_batch(net: Net, batch, i: int, s: int):
 class InputSearch:
     """:func:`search_piece`'s bounding step and branching rule, for :func:`maxcert.verify.search.drive`.
 
-    A node is ``(fix, box, prior bounds)``: fixed ReLU phases, an exact input box, and the parent's
-    pre-activation bounds (valid for the child too). The best ``opts.batch`` nodes share one batched
+    A node is ``(fix, box, prior bounds, record)``: fixed ReLU phases, an exact input box, the parent's
+    pre-activation bounds (valid for the child too) and, with ``opts.record``, the node's entry in the
+    search tree (:func:`tree_tokens`), filled in as it splits or closes. The best ``opts.batch`` nodes share one batched
     bound propagation, and one exact replay for all those it closes.
     """
 

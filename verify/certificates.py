@@ -138,7 +138,7 @@ def rewrite_certificate_file(data: bytes, report: dict) -> dict:
     from maxcert.verify.pool_proof import prove_exact
 
     model = onnx.load_from_string(data)
-    claims, found, proofs = [], [], []
+    claims, found, proofs, seen = [], [], [], set()
     for p in report["pools"]:
         approx = "certified_error" in p or "depth" in p
         claim = {"node": p["node"], **p["tensors"], "input_shape": p["input_shape"], "elem_type": p["elem_type"],
@@ -147,7 +147,10 @@ def rewrite_certificate_file(data: bytes, report: dict) -> dict:
         queries: list[str] = list(p.get("smt2") or [])
         if p["status"] == CERTIFIED and not approx and "smt2" not in p:  # a report of rewrite(record=False)
             def keep(H, _deadline, queries=queries):  # only collects: the verdict is the report's own proof
-                queries.append(violation_query(H, "reals", Fraction(0), False))
+                q = violation_query(H, "reals", Fraction(0), False)
+                if q not in seen:  # each distinct network once, under the first pool that needs it
+                    seen.add(q)
+                    queries.append(q)
                 return True, ""
             prove_exact(model, _Site(claim), prove=keep)
         claims.append(claim)
@@ -155,8 +158,10 @@ def rewrite_certificate_file(data: bytes, report: dict) -> dict:
         proofs.append({"node": p["node"], "stages": p.get("stages"), "smt2": queries})
     return {"format": "maxcert-certificate", "version": 1, "kind": KIND,
             "model_sha256": hashlib.sha256(data).hexdigest(),
-            "property": {"claim": "each pool's output equals, at every position and for every real input, the max "
-                                  "over that position's window of unpadded inputs", "pools": claims},
+            "property": {"claim": "each exact pool's output equals, at every position and for every real input, the "
+                                  "max over that position's window of unpadded inputs; an approximated pool's is "
+                                  "within its certified_error of it, on its range or times max - min",
+                         "pools": claims},
             "verdict": {"status": report["status"], "pools": found},
             "proof": {"route": "staged", "pools": proofs}}
 

@@ -28,6 +28,7 @@ It trusts onnxruntime for the tensors' shapes and the layout stages' copies, the
 from __future__ import annotations
 
 import hashlib
+import math
 from fractions import Fraction
 
 from maxcert.verify.checker import Invalid, Undecided, Unreadable, _frac, _unsat, transposition_query, violation_query
@@ -61,16 +62,23 @@ def line_prover(solver: str, timeout):
 
 def _approximated(model, site, claim: dict, said: dict, solver: str, timeout) -> str:
     """An approximated pool re-proved (module docstring): the part checked."""
+    from maxcert.graphs.evaluate import depth, num_neurons
     from maxcert.verify.pools import _Unproved, approximator_structure
     from maxcert.verify.smtlib import decide
 
     try:
-        T, _, m = approximator_structure(model, site, [v or 1 for v in site.shape])
+        T, idx, m = approximator_structure(model, site, [v or 1 for v in site.shape])
     except _Unproved as e:
         raise Invalid(f"pool {site.node!r}: {e}") from None
     eps, relative = _frac(said.get("certified_error"), "certified_error"), claim.get("relative") is True
+    if "range" not in claim and "relative" not in claim:
+        raise Undecided(f"pool {site.node!r}: an approximation recorded before ranges were (re-run the rewrite)")
     if not relative and not (isinstance(claim.get("range"), list) and len(claim["range"]) == 2):
         raise Unreadable(f"pool {site.node!r}: an approximation without its input range")
+    relus = num_neurons(T) * math.prod(idx.shape[:-1])
+    if (said.get("relus"), said.get("relu_layers")) != (relus, depth(T)):
+        raise Invalid(f"pool {site.node!r}: {said.get('relus')} ReLUs in {said.get('relu_layers')} layers recorded, "
+                      f"the model has {relus} in {depth(T)}")
     domain = "reals" if relative else "box:{},{}".format(*(_frac(v, "a range end") for v in claim["range"]))
     cone = all(decide(transposition_query(T, domain, i), solver, timeout) == "unsat" for i in range(m - 1))
     what = f"pool {site.node!r}: |y - max(window)| <= {eps}" + (" (max - min)" if relative else f" on {domain}")
@@ -119,4 +127,5 @@ def check_rewrite(cert: dict, data: bytes, solver: str = "z3", timeout: float | 
         done.append(f"pool {site.node!r}: {len(facts['stages'])} stages, {facts['relus']} ReLUs, windows equal")
     if status != "CERTIFIED":
         raise Undecided(f"verdict {status}: the certified pools re-verified, the others have nothing to re-check")
-    return done + [f"every line network = max, {solver} unsat ({len(cache.get('_relative_support', {}))} distinct)"]
+    lines = len(cache.get("_relative_support", {}))
+    return done + ([f"every line network = max, {solver} unsat ({lines} distinct)"] if lines else [])

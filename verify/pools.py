@@ -266,8 +266,8 @@ class RowCache:
     """Certificates of row networks already proved in this run, by the network's exact hash."""
 
     def __init__(self, record: bool = False):
-        self.done = {}
-        self.lines = {}  # line-network outputs proved max, by exact structure (verify.pool_proof)
+        self.done: dict = {}
+        self.lines: dict = {}  # line-network outputs proved max, by exact structure (verify.pool_proof)
         self.queries: list | None = [] if record else None  # with record: each line network's SMT-LIB2 query
 
     def get(self, kind, T, domain, timeout=None, jobs=None):
@@ -306,14 +306,14 @@ def _prove_exact_site(model, site, out, t0, deadline, cache) -> dict:
     else:
         per = site.positions()
         lines = [s for s in facts["stages"] if s["kind"] == "line"]
-        if record:  # for a certificate file: the queries of the line networks first proved for this pool
-            out["smt2"] = cache.queries[start:]
         out.update(relus=facts["relus"], relu_layers=facts["relu_layers"],
                    relus_per_output=round(facts["relus"] / per, 4) if per else 0, stages=facts["stages"],
                    status=CERTIFIED,
                    method=(f"staged: {len(lines)} line stages, each output of each line network proved max of the "
                            f"inputs it reads on all reals (z3 UNSAT, exact rationals); layout stages labelled by "
                            f"onnxruntime; composed windows equal the pool's, checked in integers"))
+    if record:  # for a certificate file: the line networks first proved for this pool (proved or not)
+        out["smt2"] = cache.queries[start:]
     out["time_s"] = round(time.perf_counter() - t0, 3)
     return out
 
@@ -332,6 +332,8 @@ def approximator_structure(model, site, shape) -> tuple:
     rank = len(shape) + 1
     m = idx.shape[-1] if idx.ndim == rank else 1
     if not rows:
+        if m != 1:
+            raise _Unproved(f"rows of {m} slots and no row network to reduce them")
         from maxcert.graphs.generators import tree_network
 
         return tree_network(1), idx, m  # the selection is the output: one copied element per row

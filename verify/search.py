@@ -51,7 +51,7 @@ class Options:
     imply: bool = False  # phases implied by linear bounds at each node (found none on the d = 9 models)
     yield_every: int = 64  # LPs between turns when several searches share a process
     record: bool = False  # keep the record a certificate file carries (bounds, cuts, tree, multipliers)
-    record_every_d: bool = False  # with record, the phase search below phase_min_d too (only its steps are recorded)
+    record_every_d: bool = False  # with record, the phase search below phase_min_d too (multipliers, not a box tree)
 
     def replace(self, **kw) -> Options:
         names = {f.name for f in fields(self)}
