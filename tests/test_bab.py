@@ -49,7 +49,8 @@ def test_bab_matches_plain_on_random_small_networks(seed):  # seeds 12..23 in CI
         assert p.status == f.status == verdict, (eps, p.status, f.status)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 4, 5])
+@pytest.mark.parametrize("seed", [0, 1, pytest.param(2, marks=pytest.mark.slow), pytest.param(4, marks=pytest.mark.slow),
+                                  pytest.param(5, marks=pytest.mark.slow)])
 def test_leaf_proofs_by_z3_alone_agree(seed):
     G = _random_net(100 + seed)
     net = bab.Net(G)
@@ -131,7 +132,7 @@ def test_bab_parallel_matches_sequential():
     assert a.max_error == b.max_error and a.method == b.method == "bab"
 
 
-@pytest.mark.parametrize("quick", [0.0, 30.0])
+@pytest.mark.parametrize("quick", [pytest.param(0.0, marks=pytest.mark.slow), 30.0])  # 0.0 in CI's slow step
 def test_quick_pass_and_worker_processes_agree(quick):
     """quick = 0: every piece goes to the worker processes; 30 s: all are done in-process."""
     opts = DEFAULT.replace(quick_pass=quick)

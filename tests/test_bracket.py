@@ -17,7 +17,9 @@ MODELS = Path(__file__).resolve().parents[1] / "benchmarks" / "models"
 SLOW = pytest.mark.slow  # in CI's slow step
 
 
-CASES = [(m, t) for m in ("max_d9_16", "max_d4_16x16", "max_d4_32") for t in (1e-3, 0.1)]
+# the 1e-3 limits (a bracket from the first bounds alone) in CI's slow step
+CASES = [pytest.param(m, t, marks=[SLOW] if t < 0.01 else []) for m in ("max_d9_16", "max_d4_16x16", "max_d4_32")
+         for t in (1e-3, 0.1)]
 
 
 @pytest.mark.parametrize("name,timeout", CASES + [pytest.param("max_d9_32", 1.0, marks=SLOW),
@@ -65,6 +67,7 @@ def _pieces16():
     return net, _pieces(net, "dual")[:4]  # the whole box and three negative pieces: the group's paths, in ~1 s
 
 
+@pytest.mark.slow  # in CI's slow step
 def test_group_without_limit_equals_the_separate_searches():
     # the same exact sup as the pieces searched alone (an independent run of each); a threshold
     # raised by one piece is handed on, so a piece ends at least where it ends alone (its own sup)

@@ -117,7 +117,7 @@ def test_tampered_trees_are_named(boxes_cert):
     rejected(lambda ps: tokens(ps[0], lambda t: ["x\u0662"] + t), "no split or leaf", Unreadable)  # an Arabic-Indic 2
 
 
-def test_a_bound_below_the_error_fails_at_a_leaf_by_the_checkers_own_query(boxes_cert):
+def test_a_bound_below_the_error_fails_at_a_leaf_by_the_checkers_own_query(boxes_cert, monkeypatch):
     """A CERTIFIED record re-checked against a lower eps: its linear bounds do not close some leaf,
     and that leaf's exact query (written by the checker) is sat."""
     from maxcert.verify.certificates import certificate_file
@@ -131,14 +131,22 @@ def test_a_bound_below_the_error_fails_at_a_leaf_by_the_checkers_own_query(boxes
     rec = json.loads(json.dumps(certificate_file(cert, G, value)))
     assert "cover the domain" in _check(G, rec)[-1]
     rec["property"]["eps"] = str(value - Fraction(1, 100))
+    from maxcert.verify import check_boxes
+
+    monkeypatch.setattr(check_boxes, "REFINE", 4)  # fewer halvings before the queries: the same verdict, sooner
     with pytest.raises(Invalid, match=r"leaf \d+: z3 finds a counterexample"):
         _check(G, rec)
 
 
-def test_a_false_claim_on_an_unsplit_tree_is_decided_by_one_query(boxes_cert):
-    """A leaf far from closing is halved 12 times at most; past 64 boxes still open, one query on the
-    whole leaf decides it (a false claim, most likely: its query is sat)."""
+def test_a_false_claim_on_an_unsplit_tree_is_decided_by_one_query(boxes_cert, monkeypatch):
+    """A leaf far from closing is halved REFINE times at most; past OPEN_MOST boxes still open, one
+    query on the whole leaf decides it (a false claim, most likely: its query is sat). Here 6 and 4
+    instead of 12 and 64: the same path, in a second."""
+    from maxcert.verify import check_boxes
     from maxcert.verify.checker import Invalid
+
+    monkeypatch.setattr(check_boxes, "REFINE", 6)
+    monkeypatch.setattr(check_boxes, "OPEN_MOST", 4)
 
     G, cert = boxes_cert
     c = json.loads(json.dumps(cert))
@@ -160,6 +168,7 @@ def test_a_coarser_tree_is_still_checked_soundly(boxes_cert):
     assert re.search(r"exactly, [1-9]\d* leaves z3 unsat$", text), text
 
 
+@pytest.mark.slow  # about 5 s: a trained model's search and its check, through the CLI
 def test_benchmark_model_without_checkable_is_recorded_and_rechecked(tmp_path, run_cli):
     """max_d4_16 (d = 4): `maxcert error --certificate` records the input-box search; `check` re-proves it."""
     model = MODELS / "max_d4_16.onnx"
@@ -172,6 +181,7 @@ def test_benchmark_model_without_checkable_is_recorded_and_rechecked(tmp_path, r
     assert code == 0 and "8 pieces (8 subtrees) cover the domain" in text and "linear-bound" in text
 
 
+@pytest.mark.slow  # about 5 s: processes started by spawn
 def test_pieces_in_processes_count_as_in_one(boxes_cert, monkeypatch):
     """A large tree's pieces go to one process each: the same leaves closed the same way."""
     from maxcert.verify import check_boxes

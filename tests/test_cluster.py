@@ -297,6 +297,7 @@ def test_stored_front_is_rechecked_and_tampering_named():
 
 # ---------------------------------------------------------------- a worker killed mid-run (last: it restarts one)
 
+@pytest.mark.slow  # a worker killed and waited for; in CI's slow step
 def test_a_killed_worker_costs_time_not_results(dask, tmp_path):
     marker = str(tmp_path / "killed")
     d = 8

@@ -247,7 +247,7 @@ def test_light_model_fast_form(name):
             assert_close(got, ref, f"{name} {kind} {o.name}")
 
 
-@pytest.mark.parametrize("name", sorted(LIGHT))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.slow] if n in HEAVY else []) for n in sorted(LIGHT)])
 def test_light_model_each_replacement_alone(name):
     """Inside the models most pools follow a Relu and never see a negative input. So each
     replacement is also cut out of the rewritten model (onnx.utils.Extractor, from the pool's input
@@ -345,6 +345,7 @@ def test_cli_rewrite(path, tmp_path):
 # ------------------------------------------------------------------------------------- benchmark
 
 
+@pytest.mark.slow  # in CI's slow step
 def test_bench_rewrite_quick(tmp_path):
     """benchmarks/bench_rewrite.py --quick writes its table and JSON with one row per model."""
     r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_rewrite.py"), "--quick", "--out",

@@ -382,6 +382,7 @@ def test_cli_writes_model_and_report(tmp_path):
     onnx.checker.check_model(onnx.load(out))
 
 
+@pytest.mark.slow  # a timeout waited out; in CI's slow step
 def test_cli_timeout_is_unknown_but_written(tmp_path):
     src, out = tmp_path / "m.onnx", tmp_path / "out.onnx"
     onnx.save(pool_model([1, 1, 4, 4], 13, kernel_shape=[2, 2]), src)
@@ -439,6 +440,7 @@ def test_cli_bad_input_exits_3_with_one_line_and_writes_nothing(tmp_path, run_cl
         assert not out.exists()
 
 
+@pytest.mark.slow  # about 10 CLI runs; in CI's slow step
 def test_cli_usage_errors(tmp_path):
     src = tmp_path / "m.onnx"
     onnx.save(pool_model([1, 1, 4, 4], 13, kernel_shape=[2, 2]), src)

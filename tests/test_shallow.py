@@ -30,8 +30,8 @@ CASES = [(k, L, rng) for k, Ls in ((2, (0, 1)), (3, (0, 1, 2, 3))) for L in Ls
          for rng in ((0, 1), (F(-1, 2), 3))]
 
 
-# 3x3 at L = 3 (the slowest cases, 3-6 s) run in CI's slow step
-@pytest.mark.parametrize("k,L,rng", [pytest.param(*c, marks=[pytest.mark.slow] if c[:2] == (3, 3) else [])
+# the 3x3 pools (the slowest cases, 2-6 s each) run in CI's slow step
+@pytest.mark.parametrize("k,L,rng", [pytest.param(*c, marks=[pytest.mark.slow] if c[0] == 3 else [])
                                      for c in CASES], ids=[f"{k}x{k}-L{L}-{rng[0]},{rng[1]}" for k, L, rng in CASES])
 def test_bound_is_scaled_E_exactly_and_tight(k, L, rng):
     d = k * k

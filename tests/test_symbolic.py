@@ -20,8 +20,8 @@ PUBLISHED = {"const": lambda d: Fraction(1, 2), "mean": lambda d: Fraction(d - 1
              "big": lambda d: Fraction(1, 2**d)}
 
 
-@pytest.mark.parametrize("d", [pytest.param(d, marks=[pytest.mark.slow] if d >= 8 else []) for d in range(2, 15)])
-def test_every_index_set_exact_optimum_with_checked_dual(d):  # d = 8..14 (16,380 LPs) in CI's slow step
+@pytest.mark.parametrize("d", [pytest.param(d, marks=[pytest.mark.slow] if d >= 7 else []) for d in range(2, 15)])
+def test_every_index_set_exact_optimum_with_checked_dual(d):  # d = 7..14 (16,320 LPs) in CI's slow step
     sets = list(all_index_sets(d))
     assert len(sets) == 2 ** (d - 1)
     for opt in solve_all(d, sets, jobs=2):
@@ -69,6 +69,7 @@ def test_family_closed_form_derived_and_proved(name):
         assert optimal_approximation(d, family_R(name, d)).error == cf.error_at(d)
 
 
+@pytest.mark.slow  # in CI's slow step
 def test_depth_closed_forms():
     (l0,) = depth_closed_form(0)
     assert l0.proved and sp.simplify(l0.error - (d_ - 1) / (2 * d_)) == 0

@@ -122,6 +122,7 @@ def test_random_index_set_certified_at_optimum(seed):
     assert worst_case_error(G).max_error == opt.error
 
 
+@pytest.mark.slow  # every strategy on one network; in CI's slow step
 def test_strategies_agree_on_exact_error():
     opt = optimal_approximation(5, family_R("medium", 5))
     G = approximator(5, opt.betas, "relu4")

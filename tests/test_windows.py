@@ -69,6 +69,7 @@ def test_dense_layer_exact_is_certified(layer_files):
     assert all(o["reads_outside_window"] == 0 for o in c["outputs"])  # zero weights are no edges
 
 
+@pytest.mark.slow  # in CI's slow step
 def test_dense_layer_perturbed_is_refuted_naming_its_output(layer_files):
     d, W = layer_files
     r = cli("certify", "pool8_perturbed.onnx", "--windows", "windows.json", "--domain", "reals", "--json", "p.json", cwd=d)
