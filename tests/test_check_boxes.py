@@ -181,9 +181,8 @@ def test_benchmark_model_without_checkable_is_recorded_and_rechecked(tmp_path, r
     assert code == 0 and "8 pieces (8 subtrees) cover the domain" in text and "linear-bound" in text
 
 
-@pytest.mark.slow  # about 5 s: processes started by spawn
-def test_pieces_in_processes_count_as_in_one(boxes_cert, monkeypatch):
-    """A large tree's pieces go to one process each: the same leaves closed the same way."""
+def _check_pieces(boxes_cert):
+    """``check(jobs)``: the record's pieces through check_pieces, their counts; and the counts in one process."""
     from maxcert.verify import check_boxes
     from maxcert.verify.certificates import strict_layers
     from maxcert.verify.checker import _strict
@@ -192,12 +191,22 @@ def test_pieces_in_processes_count_as_in_one(boxes_cert, monkeypatch):
     W, b = _strict(G, strict_layers(G))
     pieces = [(p["i"], p["s"], p) for p in cert["proof"]["bab"]["pieces"]]
     bound, unit = Fraction(cert["verdict"]["value"]), (Fraction(0), Fraction(1))
-    one = {"linear": 0, "empty": 0, "bounds": 0, "z3": []}
-    check_boxes.check_pieces(W, b, pieces, unit, bound, one, jobs=1)
+
+    def check(jobs):
+        counts = {"linear": 0, "empty": 0, "bounds": 0, "z3": []}
+        check_boxes.check_pieces(W, b, pieces, unit, bound, counts, jobs=jobs)
+        return counts
+    return check, check(1)
+
+
+@pytest.mark.slow  # about 5 s: processes started by spawn
+def test_pieces_in_processes_count_as_in_one(boxes_cert, monkeypatch):
+    """A large tree's pieces go to one process each: the same leaves closed the same way."""
+    from maxcert.verify import check_boxes
+
+    check, one = _check_pieces(boxes_cert)
     monkeypatch.setattr(check_boxes, "PARALLEL", 0)
-    two = {"linear": 0, "empty": 0, "bounds": 0, "z3": []}
-    check_boxes.check_pieces(W, b, pieces, unit, bound, two, jobs=2)
-    assert one == two and one["linear"] > 0
+    assert one == check(jobs=2) and one["linear"] > 0
 
 
 def test_broken_processes_fall_back_to_this_one(boxes_cert, monkeypatch):
@@ -207,8 +216,6 @@ def test_broken_processes_fall_back_to_this_one(boxes_cert, monkeypatch):
     from concurrent.futures.process import BrokenProcessPool
 
     from maxcert.verify import check_boxes
-    from maxcert.verify.certificates import strict_layers
-    from maxcert.verify.checker import _strict
 
     class Broken:
         def __init__(self, *args, **kw):
@@ -223,17 +230,10 @@ def test_broken_processes_fall_back_to_this_one(boxes_cert, monkeypatch):
         def map(self, *args):
             raise BrokenProcessPool("a child died")
 
-    G, cert = boxes_cert
-    W, b = _strict(G, strict_layers(G))
-    pieces = [(p["i"], p["s"], p) for p in cert["proof"]["bab"]["pieces"]]
-    bound, unit = Fraction(cert["verdict"]["value"]), (Fraction(0), Fraction(1))
-    one = {"linear": 0, "empty": 0, "bounds": 0, "z3": []}
-    check_boxes.check_pieces(W, b, pieces, unit, bound, one, jobs=1)
+    check, one = _check_pieces(boxes_cert)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
     monkeypatch.setattr(check_boxes, "PARALLEL", 0)
-    fallback = {"linear": 0, "empty": 0, "bounds": 0, "z3": []}
-    check_boxes.check_pieces(W, b, pieces, unit, bound, fallback, jobs=2)
-    assert fallback == one
+    assert check(jobs=2) == one
 
 
 def test_tree_tokens_preorder():
